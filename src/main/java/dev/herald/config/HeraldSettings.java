@@ -1,0 +1,46 @@
+package dev.herald.config;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One immutable snapshot of Herald's settings; see {@link Setting} for each key and default.
+ *
+ * @param keystore        PKCS12 keystore for wss, or {@code null} for plain ws
+ * @param allowedOrigins  exact origins allowed besides the server's own host; {@code "*"} allows every origin
+ */
+public record HeraldSettings(
+        String host,
+        int port,
+        int maxMessageBytes,
+        int ratePerSecond,
+        int rateBurst,
+        int rateAbuseSeconds,
+        int maxConnections,
+        int maxConnectionsPerAddress,
+        int queueBytes,
+        int pingSeconds,
+        int idleSeconds,
+        List<String> allowedOrigins,
+        Path keystore,
+        Path keystorePasswordFile) {
+
+    public HeraldSettings {
+        allowedOrigins = List.copyOf(allowedOrigins);
+    }
+
+    /** The documented defaults. */
+    public static HeraldSettings defaults() {
+        return SettingsLoader.load(key -> null);
+    }
+
+    public boolean tls() {
+        return keystore != null;
+    }
+
+    public HeraldSettings withPort(int newPort) {
+        return new HeraldSettings(host, newPort, maxMessageBytes, ratePerSecond, rateBurst, rateAbuseSeconds,
+                maxConnections, maxConnectionsPerAddress, queueBytes, pingSeconds, idleSeconds, allowedOrigins,
+                keystore, keystorePasswordFile);
+    }
+}

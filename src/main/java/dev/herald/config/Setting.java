@@ -1,0 +1,77 @@
+package dev.herald.config;
+
+import java.util.Locale;
+
+/**
+ * Every Herald setting: its key, default and meaning. The README's configuration table mirrors this enum.
+ *
+ * <p>A key {@code port} is read, first match wins, from the flag {@code --port}, the system property
+ * {@code herald.port}, the environment variable {@code HERALD_PORT}, and (in a container) the context
+ * parameter {@code herald.port}.
+ */
+public enum Setting {
+    HOST("host", "127.0.0.1", "standalone bind address"),
+    PORT("port", "9001", "standalone port (0 picks a free one)"),
+    MAX_MESSAGE_BYTES("max-message-bytes", "65536", "largest inbound message; larger closes with 1009"),
+    RATE_PER_SECOND("rate-per-second", "20", "inbound frames per second per connection (token refill)"),
+    RATE_BURST("rate-burst", "40", "inbound burst allowance per connection (bucket size)"),
+    RATE_ABUSE_SECONDS("rate-abuse-seconds", "3", "seconds of continuous limiting before close 1008"),
+    MAX_CONNECTIONS("max-connections", "10000", "open connections in total; over it closes with 1013"),
+    MAX_CONNECTIONS_PER_ADDRESS("max-connections-per-address", "100",
+            "open connections per remote address; over it closes with 1013"),
+    QUEUE_BYTES("queue-bytes", "1048576", "outbound queue budget per connection; over it closes with 4000"),
+    PING_SECONDS("ping-seconds", "25", "interval of server pings"),
+    IDLE_SECONDS("idle-seconds", "60", "close 1001 when nothing arrives for this long"),
+    ALLOWED_ORIGINS("allowed-origins", "",
+            "comma-separated extra origins allowed besides the server's own host; * allows all"),
+    KEYSTORE("keystore", "", "PKCS12 keystore file; when set, the standalone server speaks wss only"),
+    KEYSTORE_PASSWORD_FILE("keystore-password-file", "",
+            "file holding the keystore password (else env HERALD_KEYSTORE_PASSWORD)");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The flag, e.g. {@code --max-message-bytes}. */
+    public String flag() {
+        return "--" + key;
+    }
+
+    /** The system property or context parameter, e.g. {@code herald.max-message-bytes}. */
+    public String property() {
+        return "herald." + key;
+    }
+
+    /** The environment variable, e.g. {@code HERALD_MAX_MESSAGE_BYTES}. */
+    public String environmentVariable() {
+        return "HERALD_" + key.replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /** The setting whose key is {@code key}, or {@code null}. */
+    public static Setting byKey(String key) {
+        for (Setting setting : values()) {
+            if (setting.key.equals(key)) {
+                return setting;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.herald.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Builds {@link HeraldSettings} from layered sources (flags, system properties, environment, context
+ * parameters), validating each value so that a typo fails at start-up with the key's name, not later.
+ */
+public final class SettingsLoader {
+
+    private SettingsLoader() {
+    }
+
+    /**
+     * Loads settings from one lookup that maps a {@link Setting} to its raw value, or {@code null} for the
+     * default.
+     */
+    public static HeraldSettings load(Function<Setting, String> lookup) {
+        Values values = new Values(lookup);
+        return new HeraldSettings(
+                values.text(Setting.HOST),
+                values.integer(Setting.PORT, 0, 65_535),
+                values.integer(Setting.MAX_MESSAGE_BYTES, 16, 64 * 1024 * 1024),
+                values.integer(Setting.RATE_PER_SECOND, 1, 1_000_000),
+                values.integer(Setting.RATE_BURST, 1, 1_000_000),
+                values.integer(Setting.RATE_ABUSE_SECONDS, 1, 3_600),
+                values.integer(Setting.MAX_CONNECTIONS, 1, 10_000_000),
+                values.integer(Setting.MAX_CONNECTIONS_PER_ADDRESS, 1, 10_000_000),
+                values.integer(Setting.QUEUE_BYTES, 1_024, Integer.MAX_VALUE),
+                values.integer(Setting.PING_SECONDS, 1, 86_400),
+                values.integer(Setting.IDLE_SECONDS, 1, 86_400),
+                values.list(Setting.ALLOWED_ORIGINS),
+                values.path(Setting.KEYSTORE),
+                values.path(Setting.KEYSTORE_PASSWORD_FILE));
+    }
+
+    /**
+     * The standard layering: flags win over system properties, which win over the environment, which wins
+     * over {@code fallback} (context parameters in a container; nothing standalone).
+     */
+    public static HeraldSettings load(Map<String, String> flags, Map<String, String> systemProperties,
+                                      Map<String, String> environment, UnaryOperator<String> fallback) {
+        return load(setting -> firstNonNull(
+                flags.get(setting.key()),
+                systemProperties.get(setting.property()),
+                environment.get(setting.environmentVariable()),
+                fallback.apply(setting.property())));
+    }
+
+    /** The JVM's system properties as a map, for {@link #load(Map, Map, Map, UnaryOperator)}. */
+    public static Map<String, String> systemProperties() {
+        Map<String, String> properties = new HashMap<>();
+        System.getProperties().stringPropertyNames().forEach(name -> properties.put(name, System.getProperty(name)));
+        return properties;
+    }
+
+    /**
+     * Parses {@code --key value} and {@code --key=value} flags into a map keyed by setting key.
+     *
+     * @throws IllegalArgumentException for an unknown flag or a flag without a value
+     */
+    public static Map<String, String> parseFlags(String... args) {
+        Map<String, String> flags = new HashMap<>();
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        while (!rest.isEmpty()) {
+            String arg = rest.remove(0);
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'; flags look like --port 9001");
+            }
+            String name = arg.substring(2);
+            String value;
+            int equals = name.indexOf('=');
+            if (equals >= 0) {
+                value = name.substring(equals + 1);
+                name = name.substring(0, equals);
+            } else if (!rest.isEmpty()) {
+                value = rest.remove(0);
+            } else {
+                throw new IllegalArgumentException("flag --" + name + " needs a value");
+            }
+            if (Setting.byKey(name) == null) {
+                throw new IllegalArgumentException("unknown flag --" + name + "; --help lists them");
+            }
+            flags.put(name, value);
+        }
+        return flags;
+    }
+
+    private static String firstNonNull(String... candidates) {
+        for (String candidate : candidates) {
+            if (candidate != null) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** Reads and validates raw values, naming the offending key in every error. */
+    private record Values(Function<Setting, String> lookup) {
+
+        String text(Setting setting) {
+            String raw = lookup.apply(setting);
+            return raw == null ? setting.defaultValue() : raw.trim();
+        }
+
+        int integer(Setting setting, int min, int max) {
+            String raw = text(setting);
+            try {
+                int value = Integer.parseInt(raw);
+                if (value < min || value > max) {
+                    throw new IllegalArgumentException(
+                            setting.property() + " must be between " + min + " and " + max + ", but was " + raw);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(setting.property() + " must be a whole number, but was '" + raw + "'", e);
+            }
+        }
+
+        List<String> list(Setting setting) {
+            return Arrays.stream(text(setting).split(","))
+                    .map(String::trim)
+                    .filter(item -> !item.isEmpty())
+                    .toList();
+        }
+
+        Path path(Setting setting) {
+            String raw = text(setting);
+            return raw.isEmpty() ? null : Path.of(raw);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.herald.endpoint;
+
+import dev.herald.hub.Hub;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.lang.reflect.InvocationTargetException;
+
+/**
+ * Gives each endpoint instance the running hub, and refuses handshakes from origins the hub's policy does not
+ * allow (the runtime answers those with HTTP 403).
+ */
+public class HeraldConfigurator extends ServerEndpointConfig.Configurator {
+
+    @Override
+    public boolean checkOrigin(String originHeaderValue) {
+        return RunningHub.get().origins().allows(originHeaderValue);
+    }
+
+    @Override
+    public <T> T getEndpointInstance(Class<T> endpointClass) throws InstantiationException {
+        try {
+            return endpointClass.getConstructor(Hub.class).newInstance(RunningHub.get());
+        } catch (NoSuchMethodException | IllegalAccessException | InvocationTargetException e) {
+            InstantiationException failure = new InstantiationException(
+                    endpointClass.getName() + " needs a public constructor taking the Hub");
+            failure.initCause(e);
+            throw failure;
+        }
+    }
+}

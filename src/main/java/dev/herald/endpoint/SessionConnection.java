@@ -1,0 +1,65 @@
+package dev.herald.endpoint;
+
+import dev.herald.hub.Connection;
+import dev.herald.protocol.Closure;
+import jakarta.websocket.CloseReason;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.Session;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** A JSR 356 {@link Session} as the hub's {@link Connection}: asynchronous sends only. */
+final class SessionConnection implements Connection {
+
+    private static final Logger LOG = Logger.getLogger(SessionConnection.class.getName());
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final Session session;
+    private final String remoteAddress;
+
+    SessionConnection(Session session) {
+        this.session = session;
+        this.remoteAddress = RemoteAddresses.of(session);
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public void sendText(String text, SendCallback done) {
+        session.getAsyncRemote().sendText(text, handler(done));
+    }
+
+    @Override
+    public void sendBinary(ByteBuffer data, SendCallback done) {
+        session.getAsyncRemote().sendBinary(data, handler(done));
+    }
+
+    @Override
+    public void sendPing(SendCallback done) {
+        try {
+            session.getAsyncRemote().sendPing(EMPTY.duplicate());
+            done.completed(null);
+        } catch (IOException | RuntimeException e) {
+            done.completed(e);
+        }
+    }
+
+    @Override
+    public void close(Closure closure) {
+        try {
+            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(closure.code()), closure.reason()));
+        } catch (IOException | RuntimeException e) {
+            // The peer is already gone; the container reports the end through @OnClose either way.
+            LOG.log(Level.FINE, "close " + closure + " failed for session " + session.getId(), e);
+        }
+    }
+
+    private static SendHandler handler(SendCallback done) {
+        return result -> done.completed(result.isOK() ? null : result.getException());
+    }
+}

@@ -1,0 +1,39 @@
+package dev.herald.hub;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Collects the effects of offering one or more frames under an ordering lock, so that the writes and the
+ * slow-consumer closes run after the lock is released.
+ */
+final class Fanout {
+
+    private final List<OutboundQueue> toStart = new ArrayList<>();
+    private final List<Client> overflowed = new ArrayList<>(0);
+
+    /** Queues {@code frame} for {@code client}; call under the lock that orders the frames. */
+    void offer(Client client, Frame frame) {
+        switch (client.queue.enqueue(frame)) {
+            case START -> toStart.add(client.queue);
+            case OVERFLOW -> overflowed.add(client);
+            case QUEUED, CLOSED -> { }
+        }
+    }
+
+    /** Starts idle queues and reports overflowed clients; call with no lock held. */
+    void finish(SlowConsumerPolicy policy) {
+        for (OutboundQueue queue : toStart) {
+            queue.pump();
+        }
+        for (Client client : overflowed) {
+            policy.overflowed(client);
+        }
+    }
+
+    /** What to do with a client whose queue went over its budget. */
+    @FunctionalInterface
+    interface SlowConsumerPolicy {
+        void overflowed(Client client);
+    }
+}

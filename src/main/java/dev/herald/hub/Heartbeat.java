@@ -1,0 +1,68 @@
+package dev.herald.hub;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The hub's one background thread: it pings every connection every {@code pingSeconds}, and closes with
+ * 1001 {@code idle timeout} those heard nothing from (no pong, no frame) for {@code idleSeconds}.
+ */
+final class Heartbeat {
+
+    private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
+
+    private final Hub hub;
+    private final long pingMillis;
+    private final long idleNanos;
+    private final String nodeId;
+    private ScheduledExecutorService scheduler;
+
+    Heartbeat(Hub hub, int pingSeconds, int idleSeconds, String nodeId) {
+        this.hub = hub;
+        this.pingMillis = TimeUnit.SECONDS.toMillis(pingSeconds);
+        this.idleNanos = TimeUnit.SECONDS.toNanos(idleSeconds);
+        this.nodeId = nodeId;
+    }
+
+    synchronized void start() {
+        scheduler = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "herald-heartbeat-" + nodeId);
+            thread.setDaemon(true);
+            return thread;
+        });
+        // The idle sweep runs four times per idle period, so a dead peer goes at most 25 % late.
+        long sweepMillis = Math.max(100, TimeUnit.NANOSECONDS.toMillis(idleNanos) / 4);
+        scheduler.scheduleAtFixedRate(guarded(hub::pingAll, "ping"), pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(guarded(() -> hub.closeIdle(idleNanos), "idle sweep"),
+                sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+    }
+
+    synchronized void stop() {
+        if (scheduler == null) {
+            return;
+        }
+        scheduler.shutdownNow();
+        try {
+            if (!scheduler.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warning("heartbeat thread did not stop within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        scheduler = null;
+    }
+
+    /** A periodic task that throws is never run again; log the failure and keep the schedule alive. */
+    private static Runnable guarded(Runnable task, String name) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "heartbeat " + name + " failed", e);
+            }
+        };
+    }
+}

@@ -1,0 +1,294 @@
+package dev.herald.hub;
+
+import dev.herald.config.HeraldSettings;
+import dev.herald.protocol.Closure;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.FrameCodec;
+import dev.herald.protocol.Inbound;
+import dev.herald.protocol.LeaveReason;
+import dev.herald.protocol.Member;
+import dev.herald.protocol.Names;
+import dev.herald.protocol.Outbound;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The application's one registry of connections and rooms, and the only way frames reach clients.
+ * Endpoints call it; it never blocks on a client: every frame goes through the client's bounded
+ * {@link OutboundQueue}.
+ */
+public final class Hub implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Hub.class.getName());
+    static final String CLASSIC_JOIN = "Hey all, a new client has joined us";
+
+    private final HeraldSettings settings;
+    private final FrameCodec codec;
+    private final Clock clock;
+    private final String nodeId;
+    private final OriginPolicy origins;
+    private final ConnectionLimits limits;
+    private final AtomicLong connectionNumbers = new AtomicLong();
+    private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Audience classic = new Audience();
+    private final Heartbeat heartbeat;
+
+    private Hub(HeraldSettings settings, Clock clock) {
+        this.settings = settings;
+        this.codec = FrameCodec.shared();
+        this.clock = clock;
+        this.nodeId = Long.toString(new SecureRandom().nextLong() >>> 24, 36);
+        this.origins = OriginPolicy.forThisMachine(settings.allowedOrigins(), settings.host());
+        this.limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
+        this.heartbeat = new Heartbeat(this, settings.pingSeconds(), settings.idleSeconds(), nodeId);
+    }
+
+    /** Creates the hub and starts its heartbeat thread; {@link #close()} stops both. */
+    public static Hub start(HeraldSettings settings) {
+        Hub hub = new Hub(settings, Clock.systemUTC());
+        hub.heartbeat.start();
+        LOG.info(() -> "Herald hub " + hub.nodeId + " started");
+        return hub;
+    }
+
+    public HeraldSettings settings() {
+        return settings;
+    }
+
+    public OriginPolicy origins() {
+        return origins;
+    }
+
+    /** Open connections on this node. */
+    public int connectionCount() {
+        return clients.size();
+    }
+
+    // ---- classic endpoint -------------------------------------------------------------------------
+
+    /** Admits a classic client and announces it to all, itself included; {@code null} if refused and closed. */
+    public Client openClassic(Connection connection) {
+        Client client = admit(connection, null, null);
+        if (client == null) {
+            return null;
+        }
+        Fanout fanout = new Fanout();
+        synchronized (classic) {
+            classic.add(client);
+            classic.offerToAll(Frame.text(CLASSIC_JOIN), fanout);
+        }
+        fanout.finish(this::slowConsumer);
+        return client;
+    }
+
+    /** Broadcasts {@code Client(n) said: text} to every classic client; over the rate it is dropped. */
+    public void classicText(Client client, String text) {
+        if (!heardWithinRate(client)) {
+            return;
+        }
+        Frame frame = Frame.text("Client(" + client.number() + ") said: " + text);
+        Fanout fanout = new Fanout();
+        synchronized (classic) {
+            classic.offerToAll(frame, fanout);
+        }
+        fanout.finish(this::slowConsumer);
+    }
+
+    // ---- room endpoint ----------------------------------------------------------------------------
+
+    /**
+     * Admits a room client, welcomes it and announces it to the room; {@code null} if refused and closed
+     * (invalid room or name, or a connection cap).
+     */
+    public Client joinRoom(Connection connection, String roomName, String requestedName) {
+        if (!Names.isValidRoom(roomName)) {
+            connection.close(Closure.INVALID_ROOM);
+            return null;
+        }
+        if (!Names.isAcceptableDisplayName(requestedName)) {
+            connection.close(Closure.INVALID_NAME);
+            return null;
+        }
+        while (true) {
+            Room room = rooms.computeIfAbsent(roomName, key -> new Room(key, codec));
+            Client client = admit(connection, room, requestedName);
+            if (client == null) {
+                return null;
+            }
+            Fanout fanout = new Fanout();
+            boolean joined = room.join(client, settings.pingSeconds(), fanout);
+            fanout.finish(this::slowConsumer);
+            if (joined) {
+                return client;
+            }
+            release(client); // the room emptied and closed between lookup and join: retry with a new one
+        }
+    }
+
+    /** Serves one decoded room frame: publish, presence, ping, or an error reply for a rejected one. */
+    public void onFrame(Client client, Inbound frame) {
+        if (!heardWithinRate(client)) {
+            String ref = frame instanceof Inbound.Publish publish ? publish.ref() : null;
+            reply(client, new Outbound.Error(ErrorCode.RATE_LIMITED, "over the rate limit; not broadcast", ref));
+            return;
+        }
+        if (frame instanceof Inbound.Publish publish) {
+            Fanout fanout = new Fanout();
+            client.room().publish(client, publish.text(), publish.ref(), clock.instant(), fanout);
+            fanout.finish(this::slowConsumer);
+        } else if (frame instanceof Inbound.PresenceRequest) {
+            reply(client, new Outbound.Presence(client.room().name(), client.room().members()));
+        } else if (frame instanceof Inbound.Ping ping) {
+            reply(client, new Outbound.Pong(ping.ref()));
+        } else if (frame instanceof Inbound.Rejected rejected) {
+            reply(client, new Outbound.Error(rejected.code(), rejected.message(), rejected.ref()));
+        }
+    }
+
+    /** Relays a binary frame to the client's room, the sender included. */
+    public void relayBinary(Client client, ByteBuffer data) {
+        if (!heardWithinRate(client)) {
+            reply(client, new Outbound.Error(ErrorCode.RATE_LIMITED, "over the rate limit; not relayed", null));
+            return;
+        }
+        Fanout fanout = new Fanout();
+        client.room().relay(data, fanout);
+        fanout.finish(this::slowConsumer);
+    }
+
+    // ---- both endpoints -------------------------------------------------------------------------
+
+    /** Notes that the client is alive (a pong, or any frame). */
+    public void heard(Client client) {
+        client.heard(System.nanoTime());
+    }
+
+    /** Closes {@code client} with {@code closure} unless it is already closing. */
+    public void close(Client client, Closure closure) {
+        if (client.markClosing(closure)) {
+            client.queue.close();
+            client.connection().close(closure);
+        }
+    }
+
+    /**
+     * The connection is gone (the container's {@code @OnClose}): forget it, and tell its room why it left.
+     */
+    public void disconnected(Client client) {
+        if (!client.markGone()) {
+            return;
+        }
+        client.queue.close();
+        release(client);
+        Room room = client.room();
+        if (room == null) {
+            synchronized (classic) {
+                classic.remove(client);
+            }
+            LOG.info(() -> "Client(" + client.number() + ") disconnected");
+            return;
+        }
+        Closure closure = client.closure();
+        LeaveReason reason = closure == null ? LeaveReason.CLOSED : closure.leaveReason();
+        Fanout fanout = new Fanout();
+        if (room.leave(client, reason, fanout)) {
+            rooms.remove(room.name(), room);
+        }
+        fanout.finish(this::slowConsumer);
+    }
+
+    /** An error the container reported for {@code client}: remembered so the room hears reason {@code error}. */
+    public void failed(Client client, Throwable error) {
+        client.markClosing(Closure.INTERNAL_ERROR);
+        LOG.log(Level.FINE, "connection " + client.number() + " failed", error);
+    }
+
+    /** Stops the heartbeat and closes every connection with 1001 {@code going away}. */
+    @Override
+    public void close() {
+        heartbeat.stop();
+        for (Client client : clients) {
+            close(client, Closure.GOING_AWAY);
+        }
+        LOG.info(() -> "Herald hub " + nodeId + " stopped");
+    }
+
+    // ---- internals used by the heartbeat ---------------------------------------------------------
+
+    void pingAll() {
+        Frame ping = Frame.ping();
+        for (Client client : clients) {
+            send(client, ping);
+        }
+    }
+
+    void closeIdle(long idleNanos) {
+        long now = System.nanoTime();
+        for (Client client : clients) {
+            if (now - client.lastHeardNanos() > idleNanos) {
+                close(client, Closure.IDLE_TIMEOUT);
+            }
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------
+
+    private Client admit(Connection connection, Room room, String requestedName) {
+        String address = connection.remoteAddress();
+        if (!limits.tryAcquire(address)) {
+            connection.close(Closure.TRY_AGAIN_LATER);
+            return null;
+        }
+        long number = connectionNumbers.incrementAndGet();
+        long now = System.nanoTime();
+        String name = Names.displayName(requestedName, number);
+        Client client = new Client(number, new Member(nodeId + "-" + number, name), connection, address, room,
+                new OutboundQueue(connection, settings.queueBytes()),
+                new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(), now),
+                now);
+        clients.add(client);
+        return client;
+    }
+
+    private void release(Client client) {
+        if (clients.remove(client)) {
+            limits.release(client.address());
+        }
+    }
+
+    /** Counts a frame against the client's rate; closes it with 1008 once the abuse lasts too long. */
+    private boolean heardWithinRate(Client client) {
+        long now = System.nanoTime();
+        client.heard(now);
+        return switch (client.limiter.admit(now)) {
+            case ALLOW -> true;
+            case LIMITED -> false;
+            case ABUSE -> {
+                close(client, Closure.RATE_LIMIT_ABUSE);
+                yield false;
+            }
+        };
+    }
+
+    private void reply(Client client, Outbound frame) {
+        send(client, Frame.text(codec.encode(frame)));
+    }
+
+    private void send(Client client, Frame frame) {
+        Fanout fanout = new Fanout();
+        fanout.offer(client, frame);
+        fanout.finish(this::slowConsumer);
+    }
+
+    private void slowConsumer(Client client) {
+        LOG.fine(() -> "connection " + client.number() + " is a slow consumer; closing with 4000");
+        close(client, Closure.SLOW_CONSUMER);
+    }
+}

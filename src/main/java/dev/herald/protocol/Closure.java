@@ -1,0 +1,43 @@
+package dev.herald.protocol;
+
+/**
+ * Every way Herald closes a connection: the close code, the reason text the peer sees, and the
+ * {@link LeaveReason} the room is told.
+ */
+public enum Closure {
+    NORMAL(1000, "", LeaveReason.CLOSED),
+    IDLE_TIMEOUT(1001, "idle timeout", LeaveReason.TIMEOUT),
+    GOING_AWAY(1001, "going away", LeaveReason.CLOSED),
+    BINARY_NOT_SUPPORTED(1003, "binary not supported", LeaveReason.POLICY),
+    INVALID_ROOM(1008, "invalid room", LeaveReason.POLICY),
+    INVALID_NAME(1008, "invalid name", LeaveReason.POLICY),
+    UNAUTHORIZED(1008, "unauthorized", LeaveReason.POLICY),
+    RATE_LIMIT_ABUSE(1008, "rate limit abuse", LeaveReason.POLICY),
+    MESSAGE_TOO_BIG(1009, "message too big", LeaveReason.POLICY),
+    INTERNAL_ERROR(1011, "internal error", LeaveReason.ERROR),
+    SERVICE_RESTART(1012, "service restart", LeaveReason.CLOSED),
+    TRY_AGAIN_LATER(1013, "try again later", LeaveReason.POLICY),
+    SLOW_CONSUMER(4000, "slow consumer", LeaveReason.SLOW);
+
+    private final int code;
+    private final String reason;
+    private final LeaveReason leaveReason;
+
+    Closure(int code, String reason, LeaveReason leaveReason) {
+        this.code = code;
+        this.reason = reason;
+        this.leaveReason = leaveReason;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public LeaveReason leaveReason() {
+        return leaveReason;
+    }
+}

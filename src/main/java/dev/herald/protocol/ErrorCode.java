@@ -1,0 +1,23 @@
+package dev.herald.protocol;
+
+/** The codes of an {@code error} frame. */
+public enum ErrorCode {
+    /** The frame is not a JSON object. */
+    BAD_JSON("bad_json"),
+    /** {@code type} is missing or not a known client type. */
+    UNKNOWN_TYPE("unknown_type"),
+    /** A field is missing, of the wrong type, empty or too long. */
+    BAD_MESSAGE("bad_message"),
+    /** Over the per-connection rate; the frame was not broadcast. */
+    RATE_LIMITED("rate_limited");
+
+    private final String wireName;
+
+    ErrorCode(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

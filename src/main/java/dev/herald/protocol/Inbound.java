@@ -1,0 +1,34 @@
+package dev.herald.protocol;
+
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+
+/**
+ * Every frame a client may send to a room, already validated, plus {@link Rejected} for one that could not
+ * be understood. The decoder never throws: a bad frame becomes a {@code Rejected} the endpoint answers.
+ */
+@JsonbTypeInfo(key = "type", value = {
+        @JsonbSubtype(alias = "publish", type = Inbound.Publish.class),
+        @JsonbSubtype(alias = "presence", type = Inbound.PresenceRequest.class),
+        @JsonbSubtype(alias = "ping", type = Inbound.Ping.class)})
+public sealed interface Inbound {
+
+    /** Longest accepted {@code ref}. */
+    int MAX_REF_LENGTH = 64;
+
+    /** Broadcast {@code text} to the room; acknowledge with {@code ref} when given. */
+    record Publish(String text, String ref) implements Inbound {
+    }
+
+    /** Ask for the member list. */
+    record PresenceRequest() implements Inbound {
+    }
+
+    /** Application-level ping, for browsers that cannot send protocol pings. */
+    record Ping(String ref) implements Inbound {
+    }
+
+    /** A frame that failed decoding or validation; answered with an error frame. */
+    record Rejected(ErrorCode code, String message, String ref) implements Inbound {
+    }
+}

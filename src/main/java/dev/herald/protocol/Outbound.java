@@ -1,0 +1,58 @@
+package dev.herald.protocol;
+
+import jakarta.json.bind.annotation.JsonbSubtype;
+import jakarta.json.bind.annotation.JsonbTypeInfo;
+import java.util.List;
+
+/**
+ * Every frame the room endpoint sends. JSON-B writes the {@code type} key from the subtype alias, so a
+ * record cannot be sent with the wrong type.
+ */
+@JsonbTypeInfo(key = "type", value = {
+        @JsonbSubtype(alias = "welcome", type = Outbound.Welcome.class),
+        @JsonbSubtype(alias = "joined", type = Outbound.Joined.class),
+        @JsonbSubtype(alias = "message", type = Outbound.Message.class),
+        @JsonbSubtype(alias = "left", type = Outbound.Left.class),
+        @JsonbSubtype(alias = "ack", type = Outbound.Ack.class),
+        @JsonbSubtype(alias = "presence", type = Outbound.Presence.class),
+        @JsonbSubtype(alias = "pong", type = Outbound.Pong.class),
+        @JsonbSubtype(alias = "error", type = Outbound.Error.class)})
+public sealed interface Outbound {
+
+    /** First frame to a newcomer. {@code offset} is the room's latest message offset, 0 if none. */
+    record Welcome(String room, Member you, List<Member> members, long offset, int heartbeatSeconds)
+            implements Outbound {
+    }
+
+    /** To the other members when someone joins. */
+    record Joined(String room, Member member, int count) implements Outbound {
+    }
+
+    /** A published text, to every member; {@code ts} is ISO-8601 UTC with milliseconds. */
+    record Message(String room, long offset, Member from, String text, String ts) implements Outbound {
+    }
+
+    /** To the remaining members when someone leaves; {@code reason} is a {@link LeaveReason} wire name. */
+    record Left(String room, Member member, String reason, int count) implements Outbound {
+    }
+
+    /** To the sender of a publish that carried a {@code ref}. */
+    record Ack(String ref, long offset) implements Outbound {
+    }
+
+    /** Reply to a presence request. */
+    record Presence(String room, List<Member> members) implements Outbound {
+    }
+
+    /** Reply to a ping; {@code ref} is omitted when the ping had none. */
+    record Pong(String ref) implements Outbound {
+    }
+
+    /** A frame that could not be served; the connection stays open. */
+    record Error(String code, String message, String ref) implements Outbound {
+
+        public Error(ErrorCode code, String message, String ref) {
+            this(code.wireName(), message, ref);
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.herald.standalone;
+
+import dev.herald.config.HeraldSettings;
+import dev.herald.endpoint.ClassicEndpoint;
+import dev.herald.endpoint.RoomEndpoint;
+import dev.herald.endpoint.RunningHub;
+import dev.herald.hub.Hub;
+import jakarta.websocket.DeploymentException;
+import java.io.IOException;
+import java.lang.reflect.Constructor;
+import java.security.GeneralSecurityException;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.glassfish.grizzly.http.server.AddOn;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+import org.glassfish.tyrus.spi.ServerContainer;
+
+/**
+ * Herald outside a container: the hub, Tyrus, and a Grizzly listener bound to the configured address
+ * (127.0.0.1 by default), speaking wss when a keystore is configured.
+ */
+public final class StandaloneServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(StandaloneServer.class.getName());
+    private static final String CONTEXT_PATH = "/";
+    /** Frames up to this size reach the session, which closes over-limit messages with 1009 (Tyrus closes
+     * frames over its transport buffer with 1011, so the transport buffer must exceed the message limit). */
+    private static final int TRANSPORT_HEADROOM = 4 * 1024 * 1024;
+
+    private final Hub hub;
+    private final HttpServer http;
+    private final TyrusContainer container;
+    private final HeraldSettings settings;
+    private final int port;
+
+    private StandaloneServer(Hub hub, HttpServer http, TyrusContainer container, HeraldSettings settings, int port) {
+        this.hub = hub;
+        this.http = http;
+        this.container = container;
+        this.settings = settings;
+        this.port = port;
+    }
+
+    /** Starts the hub and the listener; fails fast (and cleans up) when the port or keystore is unusable. */
+    public static StandaloneServer start(HeraldSettings settings) throws IOException {
+        Hub hub = Hub.start(settings);
+        RunningHub.install(hub);
+        HttpServer http = new HttpServer();
+        try {
+            NetworkListener listener = new NetworkListener("herald", settings.host(), settings.port());
+            if (settings.tls()) {
+                listener.setSecure(true);
+                listener.setSSLEngineConfig(Tls.serverConfigurator(settings));
+            }
+            listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+            // WebSocket connections live as long as the hub's heartbeat allows; HTTP keep-alive must not cut them.
+            listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
+            http.addListener(listener);
+            TyrusContainer container = new TyrusContainer(Set.of(ClassicEndpoint.class, RoomEndpoint.class),
+                    CONTEXT_PATH, settings.maxMessageBytes() + TRANSPORT_HEADROOM);
+            listener.registerAddOn(webSocketAddOn(container));
+            http.start();
+            container.start(CONTEXT_PATH, listener.getPort());
+            StandaloneServer server = new StandaloneServer(hub, http, container, settings, listener.getPort());
+            LOG.info(() -> "Herald listening on " + server.uri());
+            return server;
+        } catch (IOException | GeneralSecurityException | DeploymentException | RuntimeException e) {
+            http.shutdownNow();
+            RunningHub.uninstall(hub);
+            hub.close();
+            throw e instanceof IOException io ? io : new IOException("Herald could not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return port;
+    }
+
+    /** The WebSocket base URI, e.g. {@code ws://127.0.0.1:9001/}. */
+    public String uri() {
+        String host = settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host();
+        return (settings.tls() ? "wss" : "ws") + "://" + host + ":" + port + "/";
+    }
+
+    public Hub hub() {
+        return hub;
+    }
+
+    /** Closes every connection with 1001, then stops the listener and the hub's thread. */
+    @Override
+    public void close() {
+        RunningHub.uninstall(hub);
+        hub.close();
+        container.stop();
+        try {
+            // A short grace period lets the close frames just queued reach their clients.
+            http.shutdown(2, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(Level.FINE, "graceful listener shutdown did not finish; forcing it", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            http.shutdownNow();
+        }
+        LOG.info("Herald stopped");
+    }
+
+    /** Tyrus keeps this constructor package-private; it is the supported way to attach Tyrus to Grizzly. */
+    private static AddOn webSocketAddOn(ServerContainer container) throws IOException {
+        try {
+            Constructor<WebSocketAddOn> constructor =
+                    WebSocketAddOn.class.getDeclaredConstructor(ServerContainer.class, String.class);
+            constructor.setAccessible(true);
+            return constructor.newInstance(container, CONTEXT_PATH);
+        } catch (ReflectiveOperationException e) {
+            throw new IOException("this Tyrus version has no WebSocketAddOn(ServerContainer, String)", e);
+        }
+    }
+}

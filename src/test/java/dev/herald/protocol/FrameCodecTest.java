@@ -1,0 +1,83 @@
+package dev.herald.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class FrameCodecTest {
+
+    private final FrameCodec codec = FrameCodec.shared();
+
+    @Test
+    void encodesTypeFirstAndOmitsNulls() {
+        String json = codec.encode(new Outbound.Pong(null));
+        assertEquals("{\"type\":\"pong\"}", json);
+        assertEquals("{\"type\":\"ack\",\"offset\":7,\"ref\":\"r1\"}", codec.encode(new Outbound.Ack("r1", 7)));
+    }
+
+    @Test
+    void encodesWelcomeWithNestedMembers() {
+        Member me = new Member("n1-1", "ann");
+        String json = codec.encode(new Outbound.Welcome("lobby", me, List.of(me), 0, 25));
+        assertEquals("{\"type\":\"welcome\",\"heartbeatSeconds\":25,\"members\":[{\"id\":\"n1-1\",\"name\":\"ann\"}],"
+                + "\"offset\":0,\"room\":\"lobby\",\"you\":{\"id\":\"n1-1\",\"name\":\"ann\"}}", json);
+    }
+
+    @Test
+    void encodesErrorWithWireCode() {
+        assertEquals("{\"type\":\"error\",\"code\":\"rate_limited\",\"message\":\"slow down\"}",
+                codec.encode(new Outbound.Error(ErrorCode.RATE_LIMITED, "slow down", null)));
+    }
+
+    @Test
+    void decodesEachClientType() {
+        assertEquals(new Inbound.Publish("hi", "r"), codec.decode("{\"type\":\"publish\",\"text\":\"hi\",\"ref\":\"r\"}"));
+        assertEquals(new Inbound.Publish("hi", null), codec.decode("{\"text\":\"hi\",\"type\":\"publish\",\"extra\":[1]}"));
+        assertInstanceOf(Inbound.PresenceRequest.class, codec.decode("{\"type\":\"presence\"}"));
+        assertEquals(new Inbound.Ping("p"), codec.decode("{\"type\":\"ping\",\"ref\":\"p\"}"));
+        assertEquals(new Inbound.Ping(null), codec.decode("{\"type\":\"ping\"}"));
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "not json                                  | bad_json",
+            "[1,2]                                     | bad_json",
+            "\"text\"                                  | bad_json",
+            "{\"type\":\"publish\",\"text\":\"a\"} {}  | bad_json",
+            "{}                                        | unknown_type",
+            "{\"type\":\"shout\"}                      | unknown_type",
+            "{\"type\":7}                              | unknown_type",
+            "{\"type\":\"publish\"}                    | bad_message",
+            "{\"type\":\"publish\",\"text\":\"\"}      | bad_message",
+            "{\"type\":\"publish\",\"text\":\"  \"}    | bad_message",
+            "{\"type\":\"publish\",\"text\":5}         | bad_message",
+            "{\"type\":\"publish\",\"text\":{}}        | bad_message",
+            "{\"type\":\"publish\",\"text\":\"a\",\"ref\":9} | bad_message",
+            "{\"type\":\"ping\",\"ref\":\"\"}          | bad_message",
+    })
+    void rejectsWithTheDocumentedCode(String frame, String code) {
+        Inbound decoded = codec.decode(frame.trim());
+        Inbound.Rejected rejected = assertInstanceOf(Inbound.Rejected.class, decoded, frame);
+        assertEquals(code, rejected.code().wireName(), frame);
+    }
+
+    @Test
+    void rejectsOverlongRefAndKeepsValidRefInErrors() {
+        String longRef = "r".repeat(65);
+        assertEquals(ErrorCode.BAD_MESSAGE, ((Inbound.Rejected) codec.decode(
+                "{\"type\":\"publish\",\"text\":\"a\",\"ref\":\"" + longRef + "\"}")).code());
+        assertEquals("x", ((Inbound.Rejected) codec.decode("{\"type\":\"nope\",\"ref\":\"x\"}")).ref());
+    }
+
+    @Test
+    void rejectsDeeplyNestedJsonWithoutFailing() {
+        String nested = "[".repeat(100_000) + "]".repeat(100_000);
+        assertEquals(ErrorCode.BAD_JSON, ((Inbound.Rejected) codec.decode(nested)).code());
+        String nestedField = "{\"type\":\"publish\",\"text\":\"a\",\"x\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        assertInstanceOf(Inbound.class, codec.decode(nestedField));
+    }
+}
