@@ -3,7 +3,6 @@ package dev.herald.endpoint;
 import dev.herald.hub.Client;
 import dev.herald.hub.Hub;
 import dev.herald.protocol.Inbound;
-import dev.herald.protocol.InboundDecoder;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -16,7 +15,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /** A room at {@code /rooms/{room}?name=…}: JSON frames decoded to {@link Inbound}, binary relayed as is. */
-@ServerEndpoint(value = "/rooms/{room}", decoders = InboundDecoder.class, configurator = HeraldConfigurator.class)
+@ServerEndpoint(value = "/rooms/{room}", decoders = RoomFrameDecoder.class, configurator = HeraldConfigurator.class)
 public class RoomEndpoint {
 
     private final Hub hub;

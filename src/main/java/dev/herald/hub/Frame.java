@@ -1,5 +1,6 @@
 package dev.herald.hub;
 
+import dev.herald.protocol.Utf8;
 import java.nio.ByteBuffer;
 
 /**
@@ -14,7 +15,7 @@ record Frame(Kind kind, String text, ByteBuffer binary, int bytes) {
     private static final int PING_BYTES = 16;
 
     static Frame text(String text) {
-        return new Frame(Kind.TEXT, text, null, utf8Length(text));
+        return new Frame(Kind.TEXT, text, null, Utf8.length(text));
     }
 
     /** {@code data} is kept read-only; each send works on its own duplicate, so no bytes are copied. */
@@ -33,25 +34,5 @@ record Frame(Kind kind, String text, ByteBuffer binary, int bytes) {
             case BINARY -> connection.sendBinary(binary.duplicate(), done);
             case PING -> connection.sendPing(done);
         }
-    }
-
-    /** UTF-8 length without allocating the encoded bytes. */
-    static int utf8Length(String text) {
-        int length = text.length();
-        int bytes = length;
-        for (int i = 0; i < length; i++) {
-            char c = text.charAt(i);
-            if (c >= 0x80) {
-                if (c < 0x800) {
-                    bytes += 1;
-                } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
-                    bytes += 2; // 4 bytes for the pair, 2 chars already counted
-                    i++;
-                } else {
-                    bytes += 2;
-                }
-            }
-        }
-        return bytes;
     }
 }

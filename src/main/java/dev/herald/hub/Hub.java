@@ -9,6 +9,7 @@ import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
 import dev.herald.protocol.Names;
 import dev.herald.protocol.Outbound;
+import dev.herald.protocol.Utf8;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -90,6 +91,10 @@ public final class Hub implements AutoCloseable {
 
     /** Broadcasts {@code Client(n) said: text} to every classic client; over the rate it is dropped. */
     public void classicText(Client client, String text) {
+        if (Utf8.exceeds(text, settings.maxMessageBytes())) {
+            close(client, Closure.MESSAGE_TOO_BIG);
+            return;
+        }
         if (!heardWithinRate(client)) {
             return;
         }
@@ -134,6 +139,10 @@ public final class Hub implements AutoCloseable {
 
     /** Serves one decoded room frame: publish, presence, ping, or an error reply for a rejected one. */
     public void onFrame(Client client, Inbound frame) {
+        if (frame instanceof Inbound.TooBig) {
+            close(client, Closure.MESSAGE_TOO_BIG);
+            return;
+        }
         if (!heardWithinRate(client)) {
             String ref = frame instanceof Inbound.Publish publish ? publish.ref() : null;
             reply(client, new Outbound.Error(ErrorCode.RATE_LIMITED, "over the rate limit; not broadcast", ref));
@@ -154,6 +163,10 @@ public final class Hub implements AutoCloseable {
 
     /** Relays a binary frame to the client's room, the sender included. */
     public void relayBinary(Client client, ByteBuffer data) {
+        if (data.remaining() > settings.maxMessageBytes()) {
+            close(client, Closure.MESSAGE_TOO_BIG);
+            return;
+        }
         if (!heardWithinRate(client)) {
             reply(client, new Outbound.Error(ErrorCode.RATE_LIMITED, "over the rate limit; not relayed", null));
             return;

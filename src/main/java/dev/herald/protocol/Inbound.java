@@ -5,7 +5,7 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
 
 /**
  * Every frame a client may send to a room, already validated, plus {@link Rejected} for one that could not
- * be understood. The decoder never throws: a bad frame becomes a {@code Rejected} the endpoint answers.
+ * be understood and {@link TooBig} for one over the size limit. The decoder never throws: a bad frame becomes a {@code Rejected} the endpoint answers.
  */
 @JsonbTypeInfo(key = "type", value = {
         @JsonbSubtype(alias = "publish", type = Inbound.Publish.class),
@@ -26,6 +26,10 @@ public sealed interface Inbound {
 
     /** Application-level ping, for browsers that cannot send protocol pings. */
     record Ping(String ref) implements Inbound {
+    }
+
+    /** A frame over the maximum message size; the connection is closed with 1009. */
+    record TooBig() implements Inbound {
     }
 
     /** A frame that failed decoding or validation; answered with an error frame. */

@@ -1,0 +1,460 @@
+package dev.herald.it;
+
+import static dev.herald.it.Frames.WAIT;
+import static dev.herald.it.Frames.expect;
+import static dev.herald.it.Frames.publish;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.client.ClientOptions;
+import dev.herald.client.CloseStatus;
+import dev.herald.client.Frame;
+import dev.herald.client.HandshakeRefusedException;
+import dev.herald.client.HeraldClient;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The protocol contract (protocol.md §1–§3), written once and run against every runtime: each subclass
+ * says where a Herald with default settings is listening.
+ */
+@Timeout(120)
+public abstract class ProtocolSuite {
+
+    static final String JOIN = "Hey all, a new client has joined us";
+    private static final Pattern SAID = Pattern.compile("Client\\((\\d+)\\) said: (.*)", Pattern.DOTALL);
+    private static final Pattern TIMESTAMP = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+    private static final Duration QUIET = Duration.ofMillis(500);
+
+    /** The application's WebSocket base, ending in {@code /}, e.g. {@code ws://127.0.0.1:8080/herald/}. */
+    protected abstract URI base();
+
+    // ---- §1 classic ------------------------------------------------------------------------------------
+
+    @Test
+    void classicAnnouncesEveryNewcomerToAllItselfIncluded() throws Exception {
+        try (HeraldClient first = HeraldClient.connect(base())) {
+            assertEquals(JOIN, first.nextText(WAIT));
+            try (JdkClient second = JdkClient.connect(base())) {
+                assertEquals(JOIN, second.next(WAIT));
+                assertEquals(JOIN, first.nextText(WAIT));
+            }
+        }
+    }
+
+    @Test
+    void classicBroadcastsEveryTextToAllWithTheSendersNumber() throws Exception {
+        try (HeraldClient first = HeraldClient.connect(base()); JdkClient second = JdkClient.connect(base())) {
+            first.nextText(WAIT);
+            first.nextText(WAIT);
+            second.next(WAIT);
+            first.sendText("hello");
+            String toSender = first.nextText(WAIT);
+            assertEquals(toSender, second.next(WAIT));
+            long firstNumber = saidBy(toSender, "hello");
+            second.send("hi there");
+            long secondNumber = saidBy(second.next(WAIT), "hi there");
+            assertEquals(secondNumber, saidBy(first.nextText(WAIT), "hi there"));
+            assertTrue(secondNumber > firstNumber, "numbers grow with each connection");
+        }
+    }
+
+    @Test
+    void classicSendsNothingWhenAClientLeaves() throws Exception {
+        try (HeraldClient stays = HeraldClient.connect(base())) {
+            stays.nextText(WAIT);
+            HeraldClient leaves = HeraldClient.connect(base());
+            stays.nextText(WAIT);
+            leaves.close();
+            leaves.awaitClose(WAIT);
+            assertNull(stays.next(QUIET), "no frame announces a departure");
+            stays.sendText("still here");
+            assertEquals("still here", SAID.matcher(stays.nextText(WAIT)).replaceAll("$2"));
+        }
+    }
+
+    @Test
+    void classicClosesABinaryFrameWith1003() throws Exception {
+        try (HeraldClient client = HeraldClient.connect(base())) {
+            client.nextText(WAIT);
+            client.sendBinary(new byte[] {1, 2, 3});
+            assertEquals(new CloseStatus(1003, "binary not supported"), client.awaitClose(WAIT));
+        }
+    }
+
+    @Test
+    void classicWorksWithThePythonSeedsHandshake() throws Exception {
+        // websocket-client sends Host and Origin for the host it was given, here "localhost".
+        URI localhost = URI.create("ws://localhost:" + base().getPort() + base().getPath());
+        try (RawWebSocket seed = RawWebSocket.open(localhost, "http://localhost:" + base().getPort(), 0)) {
+            assertEquals(JOIN, seed.read().text());
+            seed.sendText("hello");
+            assertTrue(SAID.matcher(seed.read().text()).matches());
+        }
+    }
+
+    // ---- §2 rooms ----------------------------------------------------------------------------------
+
+    @Test
+    void welcomeComesFirstAndDescribesTheRoom() throws Exception {
+        String room = newRoom();
+        try (HeraldClient ann = join(room, "ann")) {
+            JsonObject welcome = expect(ann, "welcome");
+            assertEquals(room, welcome.getString("room"));
+            assertEquals("ann", welcome.getJsonObject("you").getString("name"));
+            assertFalse(welcome.getJsonObject("you").getString("id").isEmpty());
+            assertEquals(List.of(welcome.getJsonObject("you")), welcome.getJsonArray("members"));
+            assertEquals(0, welcome.getJsonNumber("offset").longValue());
+            assertTrue(welcome.getInt("heartbeatSeconds") > 0);
+            try (HeraldClient bob = join(room, "  bob  ")) {
+                JsonObject second = expect(bob, "welcome");
+                assertEquals("bob", second.getJsonObject("you").getString("name"), "names are trimmed");
+                assertEquals(2, second.getJsonArray("members").size());
+                assertNotEquals(welcome.getJsonObject("you").getString("id"), second.getJsonObject("you").getString("id"));
+            }
+        }
+    }
+
+    @Test
+    void aNamelessMemberIsCalledGuest() throws Exception {
+        try (HeraldClient guest = HeraldClient.connect(base().resolve("rooms/" + newRoom()))) {
+            assertTrue(expect(guest, "welcome").getJsonObject("you").getString("name").matches("guest-\\d+"));
+        }
+    }
+
+    @Test
+    void joinedAndLeftAreToldToTheOthers() throws Exception {
+        String room = newRoom();
+        try (HeraldClient ann = join(room, "ann")) {
+            expect(ann, "welcome");
+            HeraldClient bob = join(room, "bob");
+            JsonObject bobMember = expect(bob, "welcome").getJsonObject("you");
+            JsonObject joined = expect(ann, "joined");
+            assertEquals(room, joined.getString("room"));
+            assertEquals(bobMember, joined.getJsonObject("member"));
+            assertEquals(2, joined.getInt("count"));
+            bob.close();
+            JsonObject left = expect(ann, "left");
+            assertEquals(bobMember, left.getJsonObject("member"));
+            assertEquals("closed", left.getString("reason"));
+            assertEquals(1, left.getInt("count"));
+        }
+    }
+
+    @Test
+    void publishedMessagesReachEveryMemberWithRoomOffsets() throws Exception {
+        String room = newRoom();
+        try (HeraldClient ann = join(room, "ann"); HeraldClient bob = join(room, "bob")) {
+            JsonObject annMember = expect(ann, "welcome").getJsonObject("you");
+            expect(bob, "welcome");
+            expect(ann, "joined");
+            for (int i = 1; i <= 3; i++) {
+                ann.sendText(publish("hello " + i));
+            }
+            for (HeraldClient member : List.of(ann, bob)) {
+                for (int i = 1; i <= 3; i++) {
+                    JsonObject message = expect(member, "message");
+                    assertEquals(room, message.getString("room"));
+                    assertEquals(i, message.getJsonNumber("offset").longValue());
+                    assertEquals(annMember, message.getJsonObject("from"));
+                    assertEquals("hello " + i, message.getString("text"));
+                    assertTrue(TIMESTAMP.matcher(message.getString("ts")).matches(), message.getString("ts"));
+                }
+            }
+            try (HeraldClient late = join(room, "late")) {
+                assertEquals(3, expect(late, "welcome").getJsonNumber("offset").longValue());
+            }
+        }
+    }
+
+    @Test
+    void aPublishWithRefIsAcknowledgedToTheSenderOnly() throws Exception {
+        String room = newRoom();
+        try (HeraldClient ann = join(room, "ann"); HeraldClient bob = join(room, "bob")) {
+            expect(ann, "welcome");
+            expect(bob, "welcome");
+            expect(ann, "joined");
+            ann.sendText(publish("with ref", "r-1"));
+            long offset = expect(ann, "message").getJsonNumber("offset").longValue();
+            JsonObject ack = expect(ann, "ack");
+            assertEquals("r-1", ack.getString("ref"));
+            assertEquals(offset, ack.getJsonNumber("offset").longValue());
+            expect(bob, "message");
+            assertNull(bob.next(QUIET), "only the sender is acknowledged");
+        }
+    }
+
+    @Test
+    void presenceListsTheMembers() throws Exception {
+        String room = newRoom();
+        try (HeraldClient ann = join(room, "ann"); HeraldClient bob = join(room, "bob")) {
+            expect(ann, "welcome");
+            expect(bob, "welcome");
+            bob.sendText("{\"type\":\"presence\"}");
+            JsonObject presence = expect(bob, "presence");
+            assertEquals(room, presence.getString("room"));
+            Set<String> names = new HashSet<>();
+            presence.getJsonArray("members").forEach(m -> names.add(m.asJsonObject().getString("name")));
+            assertEquals(Set.of("ann", "bob"), names);
+        }
+    }
+
+    @Test
+    void pingIsAnsweredWithPong() throws Exception {
+        try (HeraldClient ann = join(newRoom(), "ann")) {
+            expect(ann, "welcome");
+            ann.sendText("{\"type\":\"ping\",\"ref\":\"p1\"}");
+            assertEquals("p1", expect(ann, "pong").getString("ref"));
+            ann.sendText("{\"type\":\"ping\"}");
+            assertFalse(expect(ann, "pong").containsKey("ref"));
+        }
+    }
+
+    @Test
+    void binaryFramesAreRelayedUnchangedToEveryMember() throws Exception {
+        String room = newRoom();
+        try (HeraldClient ann = join(room, "ann"); HeraldClient bob = join(room, "bob")) {
+            expect(ann, "welcome");
+            expect(bob, "welcome");
+            expect(ann, "joined");
+            byte[] data = {0, 1, 2, (byte) 0xff, 42};
+            bob.sendBinary(data);
+            for (HeraldClient member : List.of(ann, bob)) {
+                Frame frame = member.next(WAIT);
+                assertArrayEquals(data, ((Frame.Binary) frame).data());
+            }
+        }
+    }
+
+    @Test
+    void eachBadFrameGetsItsErrorCodeAndTheConnectionStaysOpen() throws Exception {
+        try (HeraldClient ann = join(newRoom(), "ann")) {
+            expect(ann, "welcome");
+            assertError(ann, "this is not json", "bad_json", null);
+            assertError(ann, "[1,2,3]", "bad_json", null);
+            assertError(ann, "{\"text\":\"no type\"}", "unknown_type", null);
+            assertError(ann, "{\"type\":\"shout\",\"ref\":\"x1\"}", "unknown_type", "x1");
+            assertError(ann, "{\"type\":\"publish\",\"ref\":\"x2\"}", "bad_message", "x2");
+            assertError(ann, "{\"type\":\"publish\",\"text\":\"\"}", "bad_message", null);
+            assertError(ann, "{\"type\":\"publish\",\"text\":42}", "bad_message", null);
+            ann.sendText(publish("still served"));
+            assertEquals("still served", expect(ann, "message").getString("text"));
+        }
+    }
+
+    @Test
+    void aFloodIsAnsweredWithRateLimitedAndNotBroadcast() throws Exception {
+        String room = newRoom();
+        try (HeraldClient flooder = join(room, "flooder"); HeraldClient reader = join(room, "reader")) {
+            expect(flooder, "welcome");
+            expect(reader, "welcome");
+            expect(flooder, "joined");
+            int sent = 100;
+            for (int i = 0; i < sent; i++) {
+                flooder.sendText(publish("flood " + i, "f" + i));
+            }
+            int messages = 0;
+            int limited = 0;
+            while (messages + limited < sent) {
+                JsonObject frame = Frames.next(flooder);
+                switch (frame.getString("type")) {
+                    case "message" -> messages++;
+                    case "error" -> {
+                        assertEquals("rate_limited", frame.getString("code"));
+                        assertTrue(frame.getString("ref").startsWith("f"));
+                        limited++;
+                    }
+                    case "ack" -> { }
+                    default -> throw new AssertionError("unexpected " + frame);
+                }
+            }
+            assertTrue(limited > 0, "the default burst of 40 cannot take 100 frames at once");
+            int received = 0;
+            while (reader.next(QUIET) != null) {
+                received++;
+            }
+            assertEquals(messages, received, "the reader gets exactly the messages that were not limited");
+        }
+    }
+
+    @Test
+    void anInvalidRoomNameIsClosedWith1008() throws Exception {
+        for (String room : List.of("bad!name", "x".repeat(65), "a~b")) {
+            try (HeraldClient client = HeraldClient.connect(base().resolve("rooms/" + room))) {
+                assertEquals(new CloseStatus(1008, "invalid room"), client.awaitClose(WAIT), room);
+                assertNull(client.next(Duration.ZERO), "no welcome before the close");
+            }
+        }
+        // The Tyrus client decodes percent-escapes before sending; a raw socket sends them as written.
+        try (RawWebSocket raw = RawWebSocket.open(base().resolve("rooms/caf%C3%A9"), null, 0)) {
+            RawWebSocket.Received close = raw.read();
+            assertEquals(RawWebSocket.OP_CLOSE, close.opcode());
+            assertEquals(1008, close.closeCode());
+            assertEquals("invalid room", close.closeReason());
+        }
+    }
+
+    @Test
+    void anOverlongNameIsClosedWith1008() throws Exception {
+        try (HeraldClient client = join(newRoom(), "n".repeat(33))) {
+            assertEquals(new CloseStatus(1008, "invalid name"), client.awaitClose(WAIT));
+        }
+    }
+
+    // ---- §3 close codes and origins ----------------------------------------------------------------
+
+    @Test
+    void anOversizeMessageIsClosedWith1009AndOthersCarryOn() throws Exception {
+        String room = newRoom();
+        try (HeraldClient bystander = join(room, "bystander"); HeraldClient big = join(room, "big")) {
+            expect(bystander, "welcome");
+            expect(big, "welcome");
+            expect(bystander, "joined");
+            big.sendText(publish("x".repeat(65_536)));
+            assertEquals(new CloseStatus(1009, "message too big"), big.awaitClose(WAIT));
+            assertEquals("left", expect(bystander, "left").getString("type"));
+            bystander.sendText(publish("after"));
+            assertEquals("after", expect(bystander, "message").getString("text"));
+        }
+    }
+
+    @Test
+    void aMessageAtTheLimitIsServed() throws Exception {
+        try (HeraldClient ann = join(newRoom(), "ann")) {
+            expect(ann, "welcome");
+            String envelope = publish("");
+            String text = "y".repeat(65_536 - envelope.length());
+            ann.sendText(publish(text));
+            assertEquals(text, expect(ann, "message").getString("text"));
+        }
+    }
+
+    @Test
+    void aForeignOriginIsRefusedWith403() {
+        HandshakeRefusedException refused = assertThrows(HandshakeRefusedException.class,
+                () -> HeraldClient.connect(base(), ClientOptions.defaults().withOrigin("http://evil.example")));
+        assertEquals(403, refused.status());
+    }
+
+    @Test
+    void noOriginAndTheServersOwnHostAreAllowed() throws Exception {
+        for (String origin : new String[] {null, "http://127.0.0.1:" + base().getPort(), "http://localhost"}) {
+            try (HeraldClient client = HeraldClient.connect(base(), ClientOptions.defaults().withOrigin(origin))) {
+                assertEquals(JOIN, client.nextText(WAIT), "origin " + origin);
+            }
+        }
+    }
+
+    /**
+     * Isolation: one client stops reading at the TCP level while 50 others receive a 10 MB stream. The
+     * stalled one is closed with 4000; every other client gets every message in offset order.
+     */
+    @Test
+    @Timeout(180)
+    void aStalledClientIsClosedWith4000AndTheOthersGetEverything() throws Exception {
+        String room = newRoom();
+        int receivers = 50;
+        int messages = 160;
+        String payload = "z".repeat(64 * 1024 - 200);
+        List<JdkClient> healthy = new ArrayList<>();
+        try (HeraldClient publisher = join(room, "publisher");
+             RawWebSocket stalled = RawWebSocket.open(roomUri(room, "stalled"), null, 4096)) {
+            expect(publisher, "welcome");
+            assertTrue(stalled.read().text().contains("\"welcome\""));
+            for (int i = 0; i < receivers; i++) {
+                JdkClient client = JdkClient.connect(roomUri(room, "r" + i));
+                healthy.add(client);
+                assertTrue(client.next(WAIT).contains("\"welcome\""));
+            }
+            drainJoins(publisher, healthy);
+            // Stay within the default rate (burst 40, then 20 per second): pace at one frame per 55 ms.
+            for (int i = 1; i <= messages; i++) {
+                publisher.sendText(publish(i + ":" + payload));
+                if (i > 30) {
+                    Thread.sleep(55);
+                }
+            }
+            AtomicInteger checked = new AtomicInteger();
+            for (JdkClient client : healthy) {
+                long expected = 1;
+                while (expected <= messages) {
+                    JsonObject frame = Frames.json(client.next(Duration.ofSeconds(30)));
+                    if (!"message".equals(frame.getString("type"))) {
+                        continue; // the stalled client's "left" lands somewhere in the stream
+                    }
+                    assertEquals(expected, frame.getJsonNumber("offset").longValue(), "offset order");
+                    assertTrue(frame.getString("text").startsWith(expected + ":"));
+                    expected++;
+                }
+                checked.incrementAndGet();
+            }
+            assertEquals(receivers, checked.get());
+            long[] skipped = {0};
+            RawWebSocket.Received close = stalled.readUntilClose(skipped);
+            assertEquals(4000, close.closeCode());
+            assertEquals("slow consumer", close.closeReason());
+            assertTrue(skipped[0] < messages, "the stalled client was cut off before the end: " + skipped[0]);
+        } finally {
+            healthy.forEach(JdkClient::close);
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------
+
+    private static void drainJoins(HeraldClient publisher, List<JdkClient> healthy) throws Exception {
+        for (int i = 0; i < healthy.size() + 1; i++) {
+            expect(publisher, "joined");
+        }
+        for (int i = 0; i < healthy.size(); i++) {
+            for (int j = i + 1; j < healthy.size(); j++) {
+                assertTrue(healthy.get(i).next(WAIT).contains("\"joined\""));
+            }
+        }
+    }
+
+    private static long saidBy(String frame, String text) {
+        Matcher matcher = SAID.matcher(frame);
+        assertTrue(matcher.matches(), frame);
+        assertEquals(text, matcher.group(2));
+        return Long.parseLong(matcher.group(1));
+    }
+
+    private static void assertError(HeraldClient client, String frame, String code, String ref) throws Exception {
+        client.sendText(frame);
+        JsonObject error = expect(client, "error");
+        assertEquals(code, error.getString("code"), frame);
+        assertFalse(error.getString("message").isEmpty());
+        assertEquals(ref, error.getString("ref", null), frame);
+        assertTrue(client.isOpen());
+    }
+
+    static String newRoom() {
+        return "room-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    URI roomUri(String room, String name) {
+        return base().resolve("rooms/" + room + "?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+    }
+
+    HeraldClient join(String room, String name) throws Exception {
+        return HeraldClient.connect(roomUri(room, name));
+    }
+}

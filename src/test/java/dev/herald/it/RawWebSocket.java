@@ -1,0 +1,188 @@
+package dev.herald.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * A WebSocket client on a plain socket, for what real clients will not do: stop reading at the TCP level,
+ * send oversized frames, send exactly the handshake another client library sends.
+ */
+final class RawWebSocket implements AutoCloseable {
+
+    static final int OP_TEXT = 1;
+    static final int OP_BINARY = 2;
+    static final int OP_CLOSE = 8;
+    static final int OP_PING = 9;
+    static final int OP_PONG = 10;
+
+    /** One received frame. For a close frame, {@link #closeCode()} reads its code. */
+    record Received(int opcode, byte[] payload) {
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        int closeCode() {
+            return payload.length < 2 ? 1005 : ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+        }
+
+        String closeReason() {
+            return payload.length <= 2 ? "" : new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+        }
+    }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Socket socket;
+    private final DataInputStream in;
+    private final OutputStream out;
+    private final String handshakeResponse;
+
+    private RawWebSocket(Socket socket, String handshakeResponse) throws IOException {
+        this.socket = socket;
+        this.in = new DataInputStream(socket.getInputStream());
+        this.out = socket.getOutputStream();
+        this.handshakeResponse = handshakeResponse;
+    }
+
+    /**
+     * Connects and upgrades. {@code receiveBuffer} > 0 shrinks the socket's receive buffer before connecting,
+     * so that a client that stops reading stalls the server's writes soon.
+     */
+    static RawWebSocket open(URI uri, String origin, int receiveBuffer) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBuffer > 0) {
+            socket.setReceiveBufferSize(receiveBuffer);
+        }
+        socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
+        socket.setSoTimeout(15_000);
+        String key = Base64.getEncoder().encodeToString(RANDOM.generateSeed(16));
+        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        StringBuilder request = new StringBuilder()
+                .append("GET ").append(path).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n")
+                .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
+                .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
+                .append("Sec-WebSocket-Version: 13\r\n");
+        if (origin != null) {
+            request.append("Origin: ").append(origin).append("\r\n");
+        }
+        request.append("\r\n");
+        socket.getOutputStream().write(request.toString().getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        String response = readHeaders(socket.getInputStream());
+        if (!response.startsWith("HTTP/1.1 101")) {
+            socket.close();
+            throw new IOException("handshake refused: " + response.lines().findFirst().orElse(""));
+        }
+        return new RawWebSocket(socket, response);
+    }
+
+    String handshakeResponse() {
+        return handshakeResponse;
+    }
+
+    void sendText(String text) throws IOException {
+        sendFrame(OP_TEXT, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void sendFrame(int opcode, byte[] payload) throws IOException {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write(0x80 | opcode);
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length < 65_536) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length & 0xff);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift) & 0xff);
+            }
+        }
+        byte[] mask = new byte[4];
+        RANDOM.nextBytes(mask);
+        frame.write(mask);
+        byte[] masked = payload.clone();
+        for (int i = 0; i < masked.length; i++) {
+            masked[i] ^= mask[i & 3];
+        }
+        frame.write(masked);
+        out.write(frame.toByteArray());
+        out.flush();
+    }
+
+    /** The next frame; answers pings on the way, as every client must. */
+    Received read() throws IOException {
+        while (true) {
+            int first = in.readUnsignedByte();
+            int second = in.readUnsignedByte();
+            long length = second & 0x7f;
+            if (length == 126) {
+                length = in.readUnsignedShort();
+            } else if (length == 127) {
+                length = in.readLong();
+            }
+            byte[] payload = new byte[Math.toIntExact(length)];
+            in.readFully(payload);
+            int opcode = first & 0x0f;
+            if (opcode == OP_PING) {
+                sendFrame(OP_PONG, payload);
+                continue;
+            }
+            return new Received(opcode, payload);
+        }
+    }
+
+    /** Reads (and discards) frames until a close frame arrives; counts the data frames skipped. */
+    Received readUntilClose(long[] dataFramesSkipped) throws IOException {
+        while (true) {
+            Received frame = read();
+            if (frame.opcode() == OP_CLOSE) {
+                return frame;
+            }
+            dataFramesSkipped[0]++;
+        }
+    }
+
+    /** {@code true} when the server has closed the TCP connection (reads end of stream). */
+    boolean endOfStream() throws IOException {
+        try {
+            while (true) {
+                read();
+            }
+        } catch (EOFException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+
+    private static String readHeaders(InputStream in) throws IOException {
+        ByteArrayOutputStream headers = new ByteArrayOutputStream();
+        int matched = 0;
+        byte[] end = {'\r', '\n', '\r', '\n'};
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("connection closed during the handshake: " + headers);
+            }
+            headers.write(b);
+            matched = b == end[matched] ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        return headers.toString(StandardCharsets.ISO_8859_1);
+    }
+}
