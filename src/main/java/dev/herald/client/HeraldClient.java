@@ -70,7 +70,9 @@ public final class HeraldClient implements AutoCloseable {
         // One Grizzly transport shared by all clients in the JVM, instead of a thread pool per client.
         manager.getProperties().put(ClientProperties.SHARED_CONTAINER, true);
         manager.getProperties().put(ClientProperties.INCOMING_BUFFER_SIZE, MAX_INCOMING_BYTES);
-        manager.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT, options.connectTimeout().toMillis());
+        // Tyrus reads this property as an int of milliseconds; a Long is silently ignored.
+        manager.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT,
+                (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
         if ("wss".equalsIgnoreCase(uri.getScheme())) {
             manager.getProperties().put(ClientProperties.SSL_ENGINE_CONFIGURATOR, sslConfigurator(options));
         }

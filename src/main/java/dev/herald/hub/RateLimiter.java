@@ -4,13 +4,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A token bucket per connection: {@code ratePerSecond} tokens a second, at most {@code burst} saved up.
- * A client that stays over the limit for {@code abuseSeconds} without one frame getting through is told
- * {@link Verdict#ABUSE}, which the endpoint answers with close 1008.
+ *
+ * <p>A client is abusive ({@link Verdict#ABUSE}, answered with close 1008) when refused frames keep coming
+ * for {@code abuseSeconds}, never more than {@link #ABUSE_GAP_NANOS} apart. The frames a flooder gets
+ * through as tokens trickle back do not end the streak; a pause of a second does.
  */
 final class RateLimiter {
 
     enum Verdict { ALLOW, LIMITED, ABUSE }
 
+    static final long ABUSE_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
 
     private final double ratePerNano;
@@ -18,8 +21,9 @@ final class RateLimiter {
     private final long abuseNanos;
     private double tokens;
     private long refilledAt;
-    /** Start of the current run of refused frames, or -1 when the last frame got through. */
+    /** Start of the current streak of refused frames, or -1 when there is none. */
     private long limitedSince = -1;
+    private long lastLimitedAt;
 
     RateLimiter(int ratePerSecond, int burst, int abuseSeconds, long nowNanos) {
         this.ratePerNano = (double) ratePerSecond / NANOS_PER_SECOND;
@@ -32,14 +36,17 @@ final class RateLimiter {
     synchronized Verdict admit(long nowNanos) {
         tokens = Math.min(burst, tokens + (nowNanos - refilledAt) * ratePerNano);
         refilledAt = nowNanos;
+        if (limitedSince >= 0 && nowNanos - lastLimitedAt > ABUSE_GAP_NANOS) {
+            limitedSince = -1; // the client paused: the streak is over
+        }
         if (tokens >= 1) {
             tokens -= 1;
-            limitedSince = -1;
             return Verdict.ALLOW;
         }
         if (limitedSince < 0) {
             limitedSince = nowNanos;
         }
+        lastLimitedAt = nowNanos;
         return nowNanos - limitedSince >= abuseNanos ? Verdict.ABUSE : Verdict.LIMITED;
     }
 }

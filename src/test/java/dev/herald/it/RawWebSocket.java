@@ -59,12 +59,17 @@ final class RawWebSocket implements AutoCloseable {
      * so that a client that stops reading stalls the server's writes soon.
      */
     static RawWebSocket open(URI uri, String origin, int receiveBuffer) throws IOException {
+        return open(uri, origin, receiveBuffer, 15_000);
+    }
+
+    /** As {@link #open(URI, String, int)}, giving up on any read after {@code readTimeoutMillis}. */
+    static RawWebSocket open(URI uri, String origin, int receiveBuffer, int readTimeoutMillis) throws IOException {
         Socket socket = new Socket();
         if (receiveBuffer > 0) {
             socket.setReceiveBufferSize(receiveBuffer);
         }
         socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
-        socket.setSoTimeout(15_000);
+        socket.setSoTimeout(readTimeoutMillis);
         String key = Base64.getEncoder().encodeToString(RANDOM.generateSeed(16));
         String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         StringBuilder request = new StringBuilder()
@@ -125,6 +130,18 @@ final class RawWebSocket implements AutoCloseable {
     /** The next frame; answers pings on the way, as every client must. */
     Received read() throws IOException {
         while (true) {
+            Received frame = readAny();
+            if (frame.opcode() == OP_PING) {
+                sendFrame(OP_PONG, frame.payload());
+                continue;
+            }
+            return frame;
+        }
+    }
+
+    /** The next frame of any kind, pings included, without answering anything. */
+    Received readAny() throws IOException {
+        {
             int first = in.readUnsignedByte();
             int second = in.readUnsignedByte();
             long length = second & 0x7f;
@@ -135,12 +152,7 @@ final class RawWebSocket implements AutoCloseable {
             }
             byte[] payload = new byte[Math.toIntExact(length)];
             in.readFully(payload);
-            int opcode = first & 0x0f;
-            if (opcode == OP_PING) {
-                sendFrame(OP_PONG, payload);
-                continue;
-            }
-            return new Received(opcode, payload);
+            return new Received(first & 0x0f, payload);
         }
     }
 

@@ -1,0 +1,256 @@
+package dev.herald.it;
+
+import static dev.herald.it.Frames.WAIT;
+import static dev.herald.it.Frames.expect;
+import static dev.herald.it.Frames.publish;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.client.ClientOptions;
+import dev.herald.client.CloseStatus;
+import dev.herald.client.HandshakeRefusedException;
+import dev.herald.client.HeraldClient;
+import dev.herald.config.Setting;
+import dev.herald.standalone.StandaloneServer;
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The limits and heartbeat of protocol.md §3–§4 against standalone servers started with small settings,
+ * one server per test.
+ */
+@Timeout(60)
+class StandaloneLimitsIT {
+
+    private StandaloneServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private URI start(Map<Setting, String> settings) throws Exception {
+        server = StandaloneFixture.start(settings);
+        return StandaloneFixture.base(server);
+    }
+
+    @Test
+    void aClientThatKeepsFloodingIsClosedWith1008() throws Exception {
+        URI base = start(Map.of(Setting.RATE_PER_SECOND, "5", Setting.RATE_BURST, "5", Setting.RATE_ABUSE_SECONDS, "1"));
+        try (HeraldClient flooder = HeraldClient.connect(base.resolve("rooms/flood"))) {
+            expect(flooder, "welcome");
+            for (int i = 0; i < 1_000 && !flooder.closeStatus().isDone(); i++) {
+                try {
+                    flooder.sendText(publish("flood " + i));
+                } catch (java.io.IOException closedMeanwhile) {
+                    break;
+                }
+                Thread.sleep(5);
+            }
+            assertEquals(new CloseStatus(1008, "rate limit abuse"), flooder.awaitClose(WAIT));
+        }
+    }
+
+    @Test
+    void aClassicFlooderIsClosedWith1008Too() throws Exception {
+        URI base = start(Map.of(Setting.RATE_PER_SECOND, "5", Setting.RATE_BURST, "5", Setting.RATE_ABUSE_SECONDS, "1"));
+        try (HeraldClient flooder = HeraldClient.connect(base)) {
+            for (int i = 0; i < 1_000 && !flooder.closeStatus().isDone(); i++) {
+                try {
+                    flooder.sendText("flood " + i);
+                } catch (java.io.IOException closedMeanwhile) {
+                    break;
+                }
+                Thread.sleep(5);
+            }
+            assertEquals(new CloseStatus(1008, "rate limit abuse"), flooder.awaitClose(WAIT));
+        }
+    }
+
+    @Test
+    void connectionsOverThePerAddressCapAreClosedWith1013() throws Exception {
+        URI base = start(Map.of(Setting.MAX_CONNECTIONS_PER_ADDRESS, "3"));
+        List<HeraldClient> admitted = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                HeraldClient client = HeraldClient.connect(base);
+                admitted.add(client);
+                assertEquals(ProtocolSuite.JOIN, client.nextText(WAIT));
+            }
+            try (HeraldClient fourth = HeraldClient.connect(base)) {
+                assertEquals(new CloseStatus(1013, "try again later"), fourth.awaitClose(WAIT));
+            }
+            admitted.remove(0).close();
+            admitted.get(0).nextText(WAIT); // the 4th was never announced: the next frame is ...
+            try (HeraldClient again = HeraldClient.connect(base)) {
+                assertEquals(ProtocolSuite.JOIN, again.nextText(WAIT), "a freed slot admits a new connection");
+            }
+        } finally {
+            for (HeraldClient client : admitted) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void connectionsOverTheTotalCapAreClosedWith1013() throws Exception {
+        URI base = start(Map.of(Setting.MAX_CONNECTIONS, "2"));
+        try (HeraldClient first = HeraldClient.connect(base.resolve("rooms/a"));
+             HeraldClient second = HeraldClient.connect(base.resolve("rooms/b"));
+             HeraldClient third = HeraldClient.connect(base.resolve("rooms/c"))) {
+            expect(first, "welcome");
+            expect(second, "welcome");
+            assertEquals(new CloseStatus(1013, "try again later"), third.awaitClose(WAIT));
+        }
+    }
+
+    @Test
+    void theServerPingsAndClosesSilentPeersWith1001() throws Exception {
+        URI base = start(Map.of(Setting.PING_SECONDS, "1", Setting.IDLE_SECONDS, "2"));
+        try (HeraldClient alive = HeraldClient.connect(base.resolve("rooms/beat?name=alive"));
+             RawWebSocket silent = RawWebSocket.open(base.resolve("rooms/beat?name=silent"), null, 0)) {
+            expect(alive, "welcome");
+            assertTrue(silent.readAny().text().contains("welcome"));
+            JsonObject silentJoined = expect(alive, "joined");
+            RawWebSocket.Received frame = silent.readAny();
+            assertEquals(RawWebSocket.OP_PING, frame.opcode(), "a ping comes within the ping interval");
+            while (frame.opcode() != RawWebSocket.OP_CLOSE) {
+                frame = silent.readAny(); // never answered
+            }
+            assertEquals(1001, frame.closeCode());
+            assertEquals("idle timeout", frame.closeReason());
+            JsonObject left = expect(alive, "left");
+            assertEquals(silentJoined.getJsonObject("member"), left.getJsonObject("member"));
+            assertEquals("timeout", left.getString("reason"));
+            assertTrue(alive.isOpen(), "a client that answers pings outlives the idle deadline");
+        }
+    }
+
+    @Test
+    void stoppingTheServerClosesClientsWith1001GoingAway() throws Exception {
+        URI base = start(Map.of());
+        HeraldClient client = HeraldClient.connect(base);
+        client.nextText(WAIT);
+        server.close();
+        server = null;
+        assertEquals(new CloseStatus(1001, "going away"), client.awaitClose(WAIT));
+    }
+
+    @Test
+    void aClassicDepartureIsLogged() throws Exception {
+        URI base = start(Map.of());
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger hubLogger = Logger.getLogger("dev.herald.hub.Hub");
+        hubLogger.addHandler(capture);
+        try {
+            HeraldClient client = HeraldClient.connect(base);
+            client.nextText(WAIT);
+            client.sendText("who am i");
+            String number = client.nextText(WAIT).replaceAll("Client\\((\\d+)\\) said: .*", "$1");
+            client.close();
+            client.awaitClose(WAIT);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!logged.contains("Client(" + number + ") disconnected") && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(logged.contains("Client(" + number + ") disconnected"), logged.toString());
+        } finally {
+            hubLogger.removeHandler(capture);
+        }
+    }
+
+    @Test
+    void configuredOriginsAreAllowedAndOthersRefused() throws Exception {
+        URI base = start(Map.of(Setting.ALLOWED_ORIGINS, "https://app.example, https://other.example"));
+        try (HeraldClient client = HeraldClient.connect(base, ClientOptions.defaults().withOrigin("https://app.example"))) {
+            assertEquals(ProtocolSuite.JOIN, client.nextText(WAIT));
+        }
+        HandshakeRefusedException refused = assertThrows(HandshakeRefusedException.class,
+                () -> HeraldClient.connect(base, ClientOptions.defaults().withOrigin("https://app.example.evil")));
+        assertEquals(403, refused.status());
+    }
+
+    @Test
+    void aWildcardAllowsEveryOrigin() throws Exception {
+        URI base = start(Map.of(Setting.ALLOWED_ORIGINS, "*"));
+        try (HeraldClient client = HeraldClient.connect(base, ClientOptions.defaults().withOrigin("https://anywhere.example"))) {
+            assertEquals(ProtocolSuite.JOIN, client.nextText(WAIT));
+        }
+    }
+
+    @Test
+    void aSlowConsumerIsClosedWith4000AndTheRoomHearsReasonSlow() throws Exception {
+        URI base = start(Map.of(Setting.QUEUE_BYTES, "16384", Setting.RATE_PER_SECOND, "10000",
+                Setting.RATE_BURST, "10000"));
+        try (HeraldClient publisher = HeraldClient.connect(base.resolve("rooms/slow?name=pub"));
+             RawWebSocket stalled = RawWebSocket.open(base.resolve("rooms/slow?name=stalled"), null, 4096)) {
+            expect(publisher, "welcome");
+            assertTrue(stalled.read().text().contains("welcome"));
+            expect(publisher, "joined");
+            String text = "s".repeat(1_000);
+            String leftReason = null;
+            for (int i = 0; i < 4_000 && leftReason == null; i++) {
+                publisher.sendText(publish(text));
+                JsonObject frame = Frames.next(publisher);
+                if ("left".equals(frame.getString("type"))) {
+                    leftReason = frame.getString("reason");
+                }
+            }
+            assertEquals("slow", leftReason);
+            long[] skipped = {0};
+            RawWebSocket.Received close = stalled.readUntilClose(skipped);
+            assertEquals(4000, close.closeCode());
+            assertEquals("slow consumer", close.closeReason());
+        }
+    }
+
+    @Test
+    void anOversizeBinaryFrameIsClosedWith1009() throws Exception {
+        URI base = start(Map.of(Setting.MAX_MESSAGE_BYTES, "1024"));
+        try (HeraldClient client = HeraldClient.connect(base.resolve("rooms/bin"))) {
+            expect(client, "welcome");
+            client.sendBinary(new byte[1024]);
+            assertEquals(1024, ((dev.herald.client.Frame.Binary) client.next(WAIT)).data().length);
+            client.sendBinary(new byte[1025]);
+            assertEquals(new CloseStatus(1009, "message too big"), client.awaitClose(WAIT));
+        }
+    }
+
+    @Test
+    void anOversizeClassicTextIsClosedWith1009() throws Exception {
+        URI base = start(Map.of(Setting.MAX_MESSAGE_BYTES, "1024"));
+        try (HeraldClient client = HeraldClient.connect(base)) {
+            client.nextText(WAIT);
+            client.sendText("é".repeat(513)); // 1026 bytes in UTF-8, 513 characters
+            assertEquals(new CloseStatus(1009, "message too big"), client.awaitClose(Duration.ofSeconds(10)));
+        }
+    }
+}
