@@ -10,9 +10,10 @@ import java.lang.reflect.InvocationTargetException;
  */
 public class HeraldConfigurator extends ServerEndpointConfig.Configurator {
 
+    /** While Herald is stopping there is no hub: handshakes are refused rather than failed with a stack trace. */
     @Override
     public boolean checkOrigin(String originHeaderValue) {
-        return RunningHub.get().origins().allows(originHeaderValue);
+        return RunningHub.find().map(hub -> hub.origins().allows(originHeaderValue)).orElse(false);
     }
 
     @Override

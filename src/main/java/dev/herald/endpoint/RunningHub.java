@@ -1,6 +1,7 @@
 package dev.herald.endpoint;
 
 import dev.herald.hub.Hub;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -30,6 +31,11 @@ public final class RunningHub {
             throw new IllegalStateException("Herald is not started: no hub is running");
         }
         return hub;
+    }
+
+    /** The running hub, or empty while Herald starts or stops. */
+    public static Optional<Hub> find() {
+        return Optional.ofNullable(CURRENT.get());
     }
 
     /** Forgets {@code hub} if it is the running one. */

@@ -94,8 +94,9 @@ class StandaloneLimitsIT {
             try (HeraldClient fourth = HeraldClient.connect(base)) {
                 assertEquals(new CloseStatus(1013, "try again later"), fourth.awaitClose(WAIT));
             }
-            admitted.remove(0).close();
-            admitted.get(0).nextText(WAIT); // the 4th was never announced: the next frame is ...
+            HeraldClient leaving = admitted.remove(0);
+            leaving.close();
+            leaving.awaitClose(WAIT);
             try (HeraldClient again = HeraldClient.connect(base)) {
                 assertEquals(ProtocolSuite.JOIN, again.nextText(WAIT), "a freed slot admits a new connection");
             }
@@ -109,21 +110,23 @@ class StandaloneLimitsIT {
     @Test
     void connectionsOverTheTotalCapAreClosedWith1013() throws Exception {
         URI base = start(Map.of(Setting.MAX_CONNECTIONS, "2"));
-        try (HeraldClient first = HeraldClient.connect(base.resolve("rooms/a"));
-             HeraldClient second = HeraldClient.connect(base.resolve("rooms/b"));
-             HeraldClient third = HeraldClient.connect(base.resolve("rooms/c"))) {
+        try (HeraldClient first = HeraldClient.connect(base.resolve("rooms/a"))) {
             expect(first, "welcome");
-            expect(second, "welcome");
-            assertEquals(new CloseStatus(1013, "try again later"), third.awaitClose(WAIT));
+            try (HeraldClient second = HeraldClient.connect(base.resolve("rooms/b"))) {
+                expect(second, "welcome");
+                try (HeraldClient third = HeraldClient.connect(base.resolve("rooms/c"))) {
+                    assertEquals(new CloseStatus(1013, "try again later"), third.awaitClose(WAIT));
+                }
+            }
         }
     }
 
     @Test
     void theServerPingsAndClosesSilentPeersWith1001() throws Exception {
         URI base = start(Map.of(Setting.PING_SECONDS, "1", Setting.IDLE_SECONDS, "2"));
-        try (HeraldClient alive = HeraldClient.connect(base.resolve("rooms/beat?name=alive"));
-             RawWebSocket silent = RawWebSocket.open(base.resolve("rooms/beat?name=silent"), null, 0)) {
+        try (HeraldClient alive = HeraldClient.connect(base.resolve("rooms/beat?name=alive"))) {
             expect(alive, "welcome");
+            RawWebSocket silent = RawWebSocket.open(base.resolve("rooms/beat?name=silent"), null, 0);
             assertTrue(silent.readAny().text().contains("welcome"));
             JsonObject silentJoined = expect(alive, "joined");
             RawWebSocket.Received frame = silent.readAny();
@@ -137,6 +140,7 @@ class StandaloneLimitsIT {
             assertEquals(silentJoined.getJsonObject("member"), left.getJsonObject("member"));
             assertEquals("timeout", left.getString("reason"));
             assertTrue(alive.isOpen(), "a client that answers pings outlives the idle deadline");
+            silent.close();
         }
     }
 
@@ -210,9 +214,9 @@ class StandaloneLimitsIT {
     void aSlowConsumerIsClosedWith4000AndTheRoomHearsReasonSlow() throws Exception {
         URI base = start(Map.of(Setting.QUEUE_BYTES, "16384", Setting.RATE_PER_SECOND, "10000",
                 Setting.RATE_BURST, "10000"));
-        try (HeraldClient publisher = HeraldClient.connect(base.resolve("rooms/slow?name=pub"));
-             RawWebSocket stalled = RawWebSocket.open(base.resolve("rooms/slow?name=stalled"), null, 4096)) {
+        try (HeraldClient publisher = HeraldClient.connect(base.resolve("rooms/slow?name=pub"))) {
             expect(publisher, "welcome");
+            RawWebSocket stalled = RawWebSocket.open(base.resolve("rooms/slow?name=stalled"), null, 4096);
             assertTrue(stalled.read().text().contains("welcome"));
             expect(publisher, "joined");
             String text = "s".repeat(1_000);
@@ -229,6 +233,7 @@ class StandaloneLimitsIT {
             RawWebSocket.Received close = stalled.readUntilClose(skipped);
             assertEquals(4000, close.closeCode());
             assertEquals("slow consumer", close.closeReason());
+            stalled.close();
         }
     }
 
