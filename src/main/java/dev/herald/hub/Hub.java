@@ -76,7 +76,7 @@ public final class Hub implements AutoCloseable {
 
     /** Admits a classic client and announces it to all, itself included; {@code null} if refused and closed. */
     public Client openClassic(Connection connection) {
-        Client client = admit(connection, null, null);
+        Client client = admitClassic(connection);
         if (client == null) {
             return null;
         }
@@ -121,19 +121,22 @@ public final class Hub implements AutoCloseable {
             connection.close(Closure.INVALID_NAME);
             return null;
         }
+        // The connection caps come before the room lookup, so refused connections cannot fill the room map.
+        if (!limits.tryAcquire(connection.remoteAddress())) {
+            connection.close(Closure.TRY_AGAIN_LATER);
+            return null;
+        }
+        long number = connectionNumbers.incrementAndGet();
         while (true) {
             Room room = rooms.computeIfAbsent(roomName, key -> new Room(key, codec));
-            Client client = admit(connection, room, requestedName);
-            if (client == null) {
-                return null;
-            }
+            Client client = newClient(number, connection, room, requestedName);
             Fanout fanout = new Fanout();
-            boolean joined = room.join(client, settings.pingSeconds(), fanout);
-            fanout.finish(this::slowConsumer);
-            if (joined) {
+            if (room.join(client, settings.pingSeconds(), fanout)) {
+                clients.add(client);
+                fanout.finish(this::slowConsumer);
                 return client;
             }
-            release(client); // the room emptied and closed between lookup and join: retry with a new one
+            // The room emptied and closed between the lookup and the join: try again with a new one.
         }
     }
 
@@ -253,21 +256,24 @@ public final class Hub implements AutoCloseable {
 
     // ---- helpers ----------------------------------------------------------------------------------
 
-    private Client admit(Connection connection, Room room, String requestedName) {
-        String address = connection.remoteAddress();
-        if (!limits.tryAcquire(address)) {
+    /** Takes a connection slot and registers a classic client; {@code null} (and closed) over a cap. */
+    private Client admitClassic(Connection connection) {
+        if (!limits.tryAcquire(connection.remoteAddress())) {
             connection.close(Closure.TRY_AGAIN_LATER);
             return null;
         }
-        long number = connectionNumbers.incrementAndGet();
-        long now = System.nanoTime();
-        String name = Names.displayName(requestedName, number);
-        Client client = new Client(number, new Member(nodeId + "-" + number, name), connection, address, room,
-                new OutboundQueue(connection, settings.queueBytes()),
-                new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(), now),
-                now);
+        Client client = newClient(connectionNumbers.incrementAndGet(), connection, null, null);
         clients.add(client);
         return client;
+    }
+
+    private Client newClient(long number, Connection connection, Room room, String requestedName) {
+        long now = System.nanoTime();
+        String name = Names.displayName(requestedName, number);
+        return new Client(number, new Member(nodeId + "-" + number, name), connection, connection.remoteAddress(),
+                room, new OutboundQueue(connection, settings.queueBytes()),
+                new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(), now),
+                now);
     }
 
     private void release(Client client) {

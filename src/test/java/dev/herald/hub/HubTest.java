@@ -1,0 +1,775 @@
+package dev.herald.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.config.HeraldSettings;
+import dev.herald.config.Setting;
+import dev.herald.config.SettingsLoader;
+import dev.herald.protocol.Closure;
+import dev.herald.protocol.ErrorCode;
+import dev.herald.protocol.Inbound;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Checks the hub end to end through in-memory connections: both endpoints' frames, limits and closing. */
+class HubTest {
+
+    /** A connection that records every send and close; sends complete inline unless {@link #stalled}. */
+    private static class RecordingConnection implements Connection {
+
+        private final String address;
+        private final boolean stalled;
+        private final List<String> texts = new ArrayList<>();
+        private final List<String> binaries = new ArrayList<>();
+        private final List<Closure> closures = new ArrayList<>();
+        private int pings;
+
+        RecordingConnection(String address) {
+            this(address, false);
+        }
+
+        RecordingConnection(String address, boolean stalled) {
+            this.address = address;
+            this.stalled = stalled;
+        }
+
+        @Override
+        public String remoteAddress() {
+            return address;
+        }
+
+        @Override
+        public void sendText(String text, SendCallback done) {
+            synchronized (this) {
+                texts.add(text);
+            }
+            complete(done);
+        }
+
+        @Override
+        public void sendBinary(ByteBuffer data, SendCallback done) {
+            synchronized (this) {
+                binaries.add(StandardCharsets.UTF_8.decode(data).toString());
+            }
+            complete(done);
+        }
+
+        @Override
+        public void sendPing(SendCallback done) {
+            synchronized (this) {
+                pings++;
+            }
+            complete(done);
+        }
+
+        @Override
+        public synchronized void close(Closure closure) {
+            closures.add(closure);
+        }
+
+        private void complete(SendCallback done) {
+            if (!stalled) {
+                done.completed(null); // a write that finishes at once, as when the socket buffer has room
+            }
+        }
+
+        synchronized List<String> texts() {
+            return new ArrayList<>(texts);
+        }
+
+        synchronized List<String> binaries() {
+            return new ArrayList<>(binaries);
+        }
+
+        synchronized List<Closure> closures() {
+            return new ArrayList<>(closures);
+        }
+
+        /** The JSON frames received, parsed. */
+        List<JsonObject> json() {
+            return texts().stream().map(HubTest::parse).toList();
+        }
+
+        /** The JSON frames of {@code type}. */
+        List<JsonObject> json(String type) {
+            return json().stream().filter(frame -> type.equals(frame.getString("type"))).toList();
+        }
+
+        JsonObject last() {
+            List<JsonObject> frames = json();
+            assertFalse(frames.isEmpty(), "no frame received");
+            return frames.get(frames.size() - 1);
+        }
+
+        synchronized void forget() {
+            texts.clear();
+            binaries.clear();
+        }
+    }
+
+    private final Map<Setting, String> config = new EnumMap<>(Setting.class);
+    private Hub hub;
+
+    @AfterEach
+    void closeHub() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    private Hub hub() {
+        if (hub == null) {
+            HeraldSettings settings = SettingsLoader.load(config::get);
+            hub = Hub.start(settings);
+        }
+        return hub;
+    }
+
+    private static JsonObject parse(String text) {
+        try (JsonReader reader = Json.createReader(new StringReader(text))) {
+            return reader.readObject();
+        }
+    }
+
+    private static RecordingConnection connection(int n) {
+        return new RecordingConnection("192.0.2." + n);
+    }
+
+    private Client join(RecordingConnection connection, String room, String name) {
+        Client client = hub().joinRoom(connection, room, name);
+        assertNotNull(client, "join refused: " + connection.closures());
+        return client;
+    }
+
+    private static List<String> names(JsonValue members) {
+        return members.asJsonArray().stream().map(m -> m.asJsonObject().getString("name")).toList();
+    }
+
+    // ---- classic endpoint ---------------------------------------------------------------------------
+
+    @Test
+    void classicJoinIsAnnouncedToAllIncludingTheNewcomer() {
+        RecordingConnection first = connection(1);
+        RecordingConnection second = connection(2);
+        hub().openClassic(first);
+        assertEquals(List.of("Hey all, a new client has joined us"), first.texts());
+        hub().openClassic(second);
+        assertEquals(List.of("Hey all, a new client has joined us", "Hey all, a new client has joined us"),
+                first.texts());
+        assertEquals(List.of("Hey all, a new client has joined us"), second.texts());
+    }
+
+    @Test
+    void classicTextGoesToAllIncludingTheSender() {
+        RecordingConnection first = connection(1);
+        RecordingConnection second = connection(2);
+        Client one = hub().openClassic(first);
+        Client two = hub().openClassic(second);
+        first.forget();
+        second.forget();
+        hub().classicText(two, "hello there");
+        hub().classicText(one, "caf\u00e9");
+        List<String> expected = List.of("Client(" + two.number() + ") said: hello there",
+                "Client(" + one.number() + ") said: caf\u00e9");
+        assertEquals(expected, first.texts());
+        assertEquals(expected, second.texts());
+    }
+
+    @Test
+    void connectionNumbersStartAtOneAndIncrease() {
+        List<Long> numbers = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            numbers.add(hub().openClassic(connection(i)).number());
+        }
+        numbers.add(join(connection(4), "lobby", null).number());
+        assertEquals(List.of(1L, 2L, 3L, 4L), numbers);
+
+        RecordingConnection fifth = connection(5);
+        Client five = hub().openClassic(fifth);
+        hub().classicText(five, "hi");
+        assertEquals("Client(5) said: hi", fifth.texts().get(1));
+    }
+
+    @Test
+    void numbersAreNotReusedAfterDisconnect() {
+        Client one = hub().openClassic(connection(1));
+        hub().disconnected(one);
+        assertEquals(2, hub().openClassic(connection(2)).number());
+    }
+
+    @Test
+    void classicDisconnectSendsNothingToOthers() {
+        RecordingConnection first = connection(1);
+        RecordingConnection second = connection(2);
+        Client one = hub().openClassic(first);
+        Client two = hub().openClassic(second);
+        first.forget();
+        second.forget();
+        assertEquals(2, hub().connectionCount());
+        hub().disconnected(two);
+        assertEquals(List.of(), first.texts(), "the seed sends nothing when a client leaves");
+        assertEquals(1, hub().connectionCount());
+        hub().classicText(one, "still here");
+        assertEquals(List.of("Client(1) said: still here"), first.texts());
+        assertEquals(List.of(), second.texts(), "a gone client is no longer in the audience");
+    }
+
+    @Test
+    void classicTextOverTheMaximumClosesWithMessageTooBig() {
+        config.put(Setting.MAX_MESSAGE_BYTES, "16");
+        RecordingConnection first = connection(1);
+        RecordingConnection second = connection(2);
+        hub().openClassic(first);
+        Client two = hub().openClassic(second);
+        first.forget();
+        hub().classicText(two, "\u00e9".repeat(9)); // 9 characters, 18 bytes
+        assertEquals(List.of(Closure.MESSAGE_TOO_BIG), second.closures());
+        assertEquals(List.of(), first.texts(), "the oversized text is not broadcast");
+    }
+
+    @Test
+    void classicTextOverTheRateIsDropped() {
+        config.put(Setting.RATE_PER_SECOND, "1");
+        config.put(Setting.RATE_BURST, "2");
+        RecordingConnection first = connection(1);
+        Client one = hub().openClassic(first);
+        first.forget();
+        for (int i = 0; i < 10; i++) {
+            hub().classicText(one, "m" + i);
+        }
+        List<String> texts = first.texts();
+        assertTrue(texts.size() >= 2 && texts.size() < 10, texts.toString());
+        assertEquals("Client(1) said: m0", texts.get(0));
+        assertEquals("Client(1) said: m1", texts.get(1));
+    }
+
+    // ---- room endpoint: join ------------------------------------------------------------------------
+
+    @Test
+    void roomJoinWelcomesTheNewcomerAndTellsTheOthers() {
+        RecordingConnection annConnection = connection(1);
+        RecordingConnection bobConnection = connection(2);
+        Client ann = join(annConnection, "lobby", "ann");
+
+        JsonObject annWelcome = annConnection.last();
+        assertEquals("welcome", annWelcome.getString("type"));
+        assertEquals("lobby", annWelcome.getString("room"));
+        assertEquals(ann.member().id(), annWelcome.getJsonObject("you").getString("id"));
+        assertEquals("ann", annWelcome.getJsonObject("you").getString("name"));
+        assertEquals(List.of("ann"), names(annWelcome.get("members")));
+        assertEquals(0, annWelcome.getJsonNumber("offset").longValue());
+        assertEquals(25, annWelcome.getInt("heartbeatSeconds"));
+
+        Client bob = join(bobConnection, "lobby", "bob");
+        assertEquals(1, bobConnection.texts().size(), "the newcomer gets only its welcome");
+        JsonObject bobWelcome = bobConnection.last();
+        assertEquals("welcome", bobWelcome.getString("type"));
+        assertEquals(List.of("ann", "bob"), names(bobWelcome.get("members")));
+        assertEquals(bob.member().id(), bobWelcome.getJsonObject("you").getString("id"));
+
+        assertEquals(2, annConnection.texts().size());
+        JsonObject joined = annConnection.last();
+        assertEquals("joined", joined.getString("type"));
+        assertEquals("lobby", joined.getString("room"));
+        assertEquals(bob.member().id(), joined.getJsonObject("member").getString("id"));
+        assertEquals("bob", joined.getJsonObject("member").getString("name"));
+        assertEquals(2, joined.getInt("count"));
+    }
+
+    @Test
+    void welcomeCarriesTheConfiguredHeartbeatAndLatestOffset() {
+        config.put(Setting.PING_SECONDS, "7");
+        Client ann = join(connection(1), "lobby", "ann");
+        hub().onFrame(ann, new Inbound.Publish("one", null));
+        hub().onFrame(ann, new Inbound.Publish("two", null));
+        RecordingConnection late = connection(2);
+        join(late, "lobby", "late");
+        JsonObject welcome = late.last();
+        assertEquals(7, welcome.getInt("heartbeatSeconds"));
+        assertEquals(2, welcome.getJsonNumber("offset").longValue());
+    }
+
+    @Test
+    void roomsAreSeparate() {
+        RecordingConnection lobby = connection(1);
+        Client ann = join(lobby, "lobby", "ann");
+        RecordingConnection other = connection(2);
+        join(other, "other", "bob");
+        assertEquals(1, lobby.texts().size(), "a join in another room is not announced here");
+        hub().onFrame(ann, new Inbound.Publish("hi", null));
+        assertEquals(1, other.texts().size(), "a message in another room is not delivered here");
+    }
+
+    @Test
+    void defaultNameIsGuestNumberAndNamesAreTrimmed() {
+        RecordingConnection guest = connection(1);
+        Client client = join(guest, "lobby", null);
+        assertEquals("guest-" + client.number(), client.member().name());
+        assertEquals("guest-" + client.number(), guest.last().getJsonObject("you").getString("name"));
+        assertEquals("guest-2", join(connection(2), "lobby", "   ").member().name());
+        assertEquals("ann", join(connection(3), "lobby", "  ann  ").member().name());
+    }
+
+    @Test
+    void memberIdsAreUnique() {
+        Client a = join(connection(1), "lobby", "same");
+        Client b = join(connection(2), "lobby", "same");
+        Client c = join(connection(3), "other", "same");
+        assertEquals(3, Set.of(a.member().id(), b.member().id(), c.member().id()).size());
+    }
+
+    @Test
+    void invalidRoomClosesAndReturnsNull() {
+        RecordingConnection connection = connection(1);
+        assertNull(hub().joinRoom(connection, "no spaces", "ann"));
+        assertEquals(List.of(Closure.INVALID_ROOM), connection.closures());
+        assertEquals(1008, Closure.INVALID_ROOM.code());
+        assertEquals("invalid room", Closure.INVALID_ROOM.reason());
+        assertEquals(List.of(), connection.texts());
+        assertEquals(0, hub().connectionCount());
+        assertNull(hub().joinRoom(connection(2), "r".repeat(65), "ann"));
+        assertNull(hub().joinRoom(connection(3), "", "ann"));
+    }
+
+    @Test
+    void tooLongNameClosesWithInvalidName() {
+        RecordingConnection connection = connection(1);
+        assertNull(hub().joinRoom(connection, "lobby", "n".repeat(33)));
+        assertEquals(List.of(Closure.INVALID_NAME), connection.closures());
+        assertEquals(List.of(), connection.texts());
+        assertEquals(0, hub().connectionCount());
+        assertNotNull(hub().joinRoom(connection(2), "lobby", "n".repeat(32)));
+    }
+
+    // ---- room endpoint: frames ----------------------------------------------------------------------
+
+    @Test
+    void publishIsDeliveredToAllWithIncreasingOffsets() {
+        RecordingConnection annConnection = connection(1);
+        RecordingConnection bobConnection = connection(2);
+        Client ann = join(annConnection, "lobby", "ann");
+        Client bob = join(bobConnection, "lobby", "bob");
+        annConnection.forget();
+        bobConnection.forget();
+
+        hub().onFrame(ann, new Inbound.Publish("one", null));
+        hub().onFrame(bob, new Inbound.Publish("two", null));
+        hub().onFrame(ann, new Inbound.Publish("three", null));
+
+        for (RecordingConnection connection : List.of(annConnection, bobConnection)) {
+            List<JsonObject> messages = connection.json();
+            assertEquals(3, messages.size(), "no ack without ref: " + messages);
+            for (int i = 0; i < 3; i++) {
+                JsonObject message = messages.get(i);
+                assertEquals("message", message.getString("type"));
+                assertEquals("lobby", message.getString("room"));
+                assertEquals(i + 1, message.getJsonNumber("offset").longValue());
+                assertEquals(List.of("one", "two", "three").get(i), message.getString("text"));
+                assertTrue(message.getString("ts").matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z"),
+                        message.getString("ts"));
+            }
+            assertEquals(ann.member().id(), messages.get(0).getJsonObject("from").getString("id"));
+            assertEquals("ann", messages.get(0).getJsonObject("from").getString("name"));
+            assertEquals(bob.member().id(), messages.get(1).getJsonObject("from").getString("id"));
+        }
+    }
+
+    @Test
+    void publishWithRefIsAcknowledgedToTheSenderOnlyAfterTheMessage() {
+        RecordingConnection annConnection = connection(1);
+        RecordingConnection bobConnection = connection(2);
+        Client ann = join(annConnection, "lobby", "ann");
+        join(bobConnection, "lobby", "bob");
+        hub().onFrame(ann, new Inbound.Publish("first", null));
+        annConnection.forget();
+        bobConnection.forget();
+
+        hub().onFrame(ann, new Inbound.Publish("hello", "r-42"));
+
+        List<JsonObject> annFrames = annConnection.json();
+        assertEquals(List.of("message", "ack"), annFrames.stream().map(f -> f.getString("type")).toList());
+        assertEquals(2, annFrames.get(0).getJsonNumber("offset").longValue());
+        JsonObject ack = annFrames.get(1);
+        assertEquals("r-42", ack.getString("ref"));
+        assertEquals(2, ack.getJsonNumber("offset").longValue());
+        assertEquals(List.of("message"), bobConnection.json().stream().map(f -> f.getString("type")).toList());
+    }
+
+    @Test
+    void presenceListsTheRoomsMembers() {
+        RecordingConnection annConnection = connection(1);
+        Client ann = join(annConnection, "lobby", "ann");
+        join(connection(2), "lobby", "bob");
+        join(connection(3), "other", "carol");
+        annConnection.forget();
+        hub().onFrame(ann, new Inbound.PresenceRequest());
+        JsonObject presence = annConnection.last();
+        assertEquals(1, annConnection.texts().size());
+        assertEquals("presence", presence.getString("type"));
+        assertEquals("lobby", presence.getString("room"));
+        assertEquals(List.of("ann", "bob"), names(presence.get("members")));
+    }
+
+    @Test
+    void pingIsAnsweredWithPong() {
+        RecordingConnection connection = connection(1);
+        Client ann = join(connection, "lobby", "ann");
+        RecordingConnection other = connection(2);
+        join(other, "lobby", "bob");
+        connection.forget();
+        other.forget();
+        hub().onFrame(ann, new Inbound.Ping("p1"));
+        hub().onFrame(ann, new Inbound.Ping(null));
+        List<JsonObject> frames = connection.json();
+        assertEquals(2, frames.size());
+        assertEquals("pong", frames.get(0).getString("type"));
+        assertEquals("p1", frames.get(0).getString("ref"));
+        assertEquals("pong", frames.get(1).getString("type"));
+        assertFalse(frames.get(1).containsKey("ref"), frames.get(1).toString());
+        assertEquals(List.of(), other.texts(), "a pong goes to the pinger only");
+    }
+
+    @Test
+    void rejectedFrameIsAnsweredWithAnErrorAndTheConnectionStaysOpen() {
+        RecordingConnection connection = connection(1);
+        Client ann = join(connection, "lobby", "ann");
+        RecordingConnection other = connection(2);
+        join(other, "lobby", "bob");
+        connection.forget();
+        other.forget();
+        hub().onFrame(ann, new Inbound.Rejected(ErrorCode.UNKNOWN_TYPE, "type must be known", "r7"));
+        hub().onFrame(ann, new Inbound.Rejected(ErrorCode.BAD_JSON, "not json", null));
+        List<JsonObject> errors = connection.json();
+        assertEquals(2, errors.size());
+        assertEquals("error", errors.get(0).getString("type"));
+        assertEquals("unknown_type", errors.get(0).getString("code"));
+        assertEquals("type must be known", errors.get(0).getString("message"));
+        assertEquals("r7", errors.get(0).getString("ref"));
+        assertEquals("bad_json", errors.get(1).getString("code"));
+        assertFalse(errors.get(1).containsKey("ref"));
+        assertEquals(List.of(), connection.closures());
+        assertEquals(List.of(), other.texts());
+        hub().onFrame(ann, new Inbound.Publish("still here", null));
+        assertEquals("message", connection.last().getString("type"));
+    }
+
+    @Test
+    void tooBigFrameClosesWithMessageTooBig() {
+        RecordingConnection connection = connection(1);
+        Client ann = join(connection, "lobby", "ann");
+        connection.forget();
+        hub().onFrame(ann, new Inbound.TooBig());
+        assertEquals(List.of(Closure.MESSAGE_TOO_BIG), connection.closures());
+        assertEquals(1009, Closure.MESSAGE_TOO_BIG.code());
+        assertEquals(List.of(), connection.texts());
+    }
+
+    @Test
+    void publishOverTheRateGetsRateLimitedErrorAndIsNotBroadcast() {
+        config.put(Setting.RATE_PER_SECOND, "1");
+        config.put(Setting.RATE_BURST, "2");
+        RecordingConnection annConnection = connection(1);
+        RecordingConnection bobConnection = connection(2);
+        Client ann = join(annConnection, "lobby", "ann");
+        join(bobConnection, "lobby", "bob");
+        annConnection.forget();
+        bobConnection.forget();
+        int sent = 10;
+        for (int i = 0; i < sent; i++) {
+            hub().onFrame(ann, new Inbound.Publish("m" + i, "r" + i));
+        }
+        List<JsonObject> errors = annConnection.json("error");
+        List<JsonObject> messages = bobConnection.json("message");
+        assertFalse(errors.isEmpty(), "ten publishes at once with a burst of 2 must be limited");
+        assertTrue(messages.size() >= 2, messages.toString());
+        assertEquals(sent, errors.size() + messages.size(), "each publish is either broadcast or refused");
+        for (JsonObject error : errors) {
+            assertEquals("rate_limited", error.getString("code"));
+            assertTrue(error.getString("ref").matches("r\\d"), error.toString());
+        }
+        Set<String> refused = errors.stream().map(e -> e.getString("ref")).collect(Collectors.toSet());
+        Set<String> broadcast = messages.stream().map(m -> "r" + m.getString("text").substring(1))
+                .collect(Collectors.toSet());
+        assertTrue(refused.stream().noneMatch(broadcast::contains), "a refused publish was broadcast anyway");
+        assertEquals(messages.size(), annConnection.json("ack").size(), "only broadcast publishes are acked");
+        assertEquals(List.of(), annConnection.closures(), "limiting alone does not close");
+    }
+
+    @Test
+    void binaryIsRelayedUnchangedToAllIncludingTheSender() {
+        RecordingConnection annConnection = connection(1);
+        RecordingConnection bobConnection = connection(2);
+        Client ann = join(annConnection, "lobby", "ann");
+        join(bobConnection, "lobby", "bob");
+        join(connection(3), "other", "carol");
+        hub().relayBinary(ann, ByteBuffer.wrap("\u0001bytes".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of("\u0001bytes"), annConnection.binaries());
+        assertEquals(List.of("\u0001bytes"), bobConnection.binaries());
+    }
+
+    @Test
+    void binaryOverTheMaximumClosesWithMessageTooBig() {
+        config.put(Setting.MAX_MESSAGE_BYTES, "16");
+        RecordingConnection annConnection = connection(1);
+        RecordingConnection bobConnection = connection(2);
+        Client ann = join(annConnection, "lobby", "ann");
+        join(bobConnection, "lobby", "bob");
+        hub().relayBinary(ann, ByteBuffer.allocate(17));
+        assertEquals(List.of(Closure.MESSAGE_TOO_BIG), annConnection.closures());
+        assertEquals(List.of(), bobConnection.binaries());
+    }
+
+    // ---- limits -------------------------------------------------------------------------------------
+
+    @Test
+    void totalConnectionCapClosesWithTryAgainLater() {
+        config.put(Setting.MAX_CONNECTIONS, "2");
+        hub().openClassic(connection(1));
+        join(connection(2), "lobby", "ann");
+        RecordingConnection classic = connection(3);
+        RecordingConnection room = connection(4);
+        assertNull(hub().openClassic(classic));
+        assertNull(hub().joinRoom(room, "lobby", "bob"));
+        assertEquals(List.of(Closure.TRY_AGAIN_LATER), classic.closures());
+        assertEquals(List.of(Closure.TRY_AGAIN_LATER), room.closures());
+        assertEquals(1013, Closure.TRY_AGAIN_LATER.code());
+        assertEquals(List.of(), classic.texts());
+        assertEquals(List.of(), room.texts());
+        assertEquals(2, hub().connectionCount());
+    }
+
+    @Test
+    void perAddressCapClosesWithTryAgainLater() {
+        config.put(Setting.MAX_CONNECTIONS_PER_ADDRESS, "2");
+        RecordingConnection third = new RecordingConnection("198.51.100.7");
+        hub().openClassic(new RecordingConnection("198.51.100.7"));
+        join(new RecordingConnection("198.51.100.7"), "lobby", "ann");
+        assertNull(hub().openClassic(third));
+        assertEquals(List.of(Closure.TRY_AGAIN_LATER), third.closures());
+        assertNotNull(hub().openClassic(new RecordingConnection("198.51.100.8")), "another address is admitted");
+    }
+
+    @Test
+    void unknownAddressesShareOnePerAddressCount() {
+        config.put(Setting.MAX_CONNECTIONS_PER_ADDRESS, "1");
+        hub().openClassic(new RecordingConnection(null));
+        RecordingConnection second = new RecordingConnection(null);
+        assertNull(hub().openClassic(second));
+        assertEquals(List.of(Closure.TRY_AGAIN_LATER), second.closures());
+    }
+
+    @Test
+    void disconnectFreesTheSlot() {
+        config.put(Setting.MAX_CONNECTIONS, "1");
+        Client ann = join(connection(1), "lobby", "ann");
+        assertNull(hub().openClassic(connection(2)));
+        hub().disconnected(ann);
+        assertEquals(0, hub().connectionCount());
+        assertNotNull(hub().openClassic(connection(3)));
+    }
+
+    @Test
+    void disconnectIsCountedOnce() {
+        config.put(Setting.MAX_CONNECTIONS, "2");
+        Client ann = join(connection(1), "lobby", "ann");
+        hub().openClassic(connection(2));
+        hub().disconnected(ann);
+        hub().disconnected(ann); // a second report must not free a second slot
+        assertNotNull(hub().openClassic(connection(3)));
+        assertNull(hub().openClassic(connection(4)));
+    }
+
+    // ---- leaving ------------------------------------------------------------------------------------
+
+    @Test
+    void disconnectTellsTheRoomWithReasonClosed() {
+        RecordingConnection annConnection = connection(1);
+        RecordingConnection bobConnection = connection(2);
+        join(annConnection, "lobby", "ann");
+        Client bob = join(bobConnection, "lobby", "bob");
+        annConnection.forget();
+        hub().disconnected(bob);
+        assertEquals(1, annConnection.texts().size());
+        JsonObject left = annConnection.last();
+        assertEquals("left", left.getString("type"));
+        assertEquals("lobby", left.getString("room"));
+        assertEquals(bob.member().id(), left.getJsonObject("member").getString("id"));
+        assertEquals("bob", left.getJsonObject("member").getString("name"));
+        assertEquals("closed", left.getString("reason"));
+        assertEquals(1, left.getInt("count"));
+        assertEquals(List.of(), bobConnection.json("left"), "the leaver is not told");
+    }
+
+    @Test
+    void leaveReasonFollowsTheHubsClosure() {
+        RecordingConnection annConnection = connection(1);
+        join(annConnection, "lobby", "ann");
+        Client bob = join(connection(2), "lobby", "bob");
+        hub().onFrame(bob, new Inbound.TooBig());
+        hub().disconnected(bob);
+        assertEquals("policy", annConnection.last().getString("reason"));
+    }
+
+    @Test
+    void lastMemberLeavingEmptiesTheRoom() {
+        Client ann = join(connection(1), "lobby", "ann");
+        hub().onFrame(ann, new Inbound.Publish("one", null));
+        hub().disconnected(ann);
+        RecordingConnection next = connection(2);
+        join(next, "lobby", "bob");
+        JsonObject welcome = next.last();
+        assertEquals(List.of("bob"), names(welcome.get("members")));
+        assertEquals(0, welcome.getJsonNumber("offset").longValue(), "an emptied room starts over");
+    }
+
+    @Test
+    void slowConsumerIsClosedWhileHealthyMembersKeepReceiving() {
+        config.put(Setting.QUEUE_BYTES, "1024");
+        RecordingConnection healthyConnection = connection(1);
+        RecordingConnection stalledConnection = new RecordingConnection("192.0.2.99", true);
+        Client healthy = join(healthyConnection, "lobby", "healthy");
+        Client slow = join(stalledConnection, "lobby", "slow");
+        healthyConnection.forget();
+
+        String text = "x".repeat(200);
+        int published = 20; // about 5 KB each for both queues: far over the slow one's 1024 bytes
+        for (int i = 0; i < published; i++) {
+            hub().onFrame(healthy, new Inbound.Publish(text, null));
+        }
+
+        assertEquals(List.of(Closure.SLOW_CONSUMER), stalledConnection.closures());
+        assertEquals(4000, Closure.SLOW_CONSUMER.code());
+        assertEquals("slow consumer", Closure.SLOW_CONSUMER.reason());
+        assertEquals(1, stalledConnection.texts().size(), "only the welcome ever started on the stalled socket");
+        List<JsonObject> messages = healthyConnection.json("message");
+        assertEquals(published, messages.size());
+        for (int i = 0; i < published; i++) {
+            assertEquals(i + 1, messages.get(i).getJsonNumber("offset").longValue());
+        }
+
+        // The container then reports the close; the room hears that the member was slow.
+        hub().disconnected(slow);
+        JsonObject left = healthyConnection.last();
+        assertEquals("left", left.getString("type"));
+        assertEquals(slow.member().id(), left.getJsonObject("member").getString("id"));
+        assertEquals("slow", left.getString("reason"));
+        assertEquals(1, left.getInt("count"));
+
+        hub().onFrame(healthy, new Inbound.Publish("after", null));
+        assertEquals("after", healthyConnection.last().getString("text"));
+        assertEquals(List.of(), healthyConnection.closures());
+    }
+
+    @Test
+    void slowClassicConsumerIsClosedToo() {
+        config.put(Setting.QUEUE_BYTES, "1024");
+        RecordingConnection healthyConnection = connection(1);
+        RecordingConnection stalledConnection = new RecordingConnection("192.0.2.99", true);
+        Client healthy = hub().openClassic(healthyConnection);
+        hub().openClassic(stalledConnection);
+        for (int i = 0; i < 20; i++) {
+            hub().classicText(healthy, "y".repeat(200));
+        }
+        assertEquals(List.of(Closure.SLOW_CONSUMER), stalledConnection.closures());
+        assertEquals(2 + 20, healthyConnection.texts().size());
+        assertEquals(List.of(), healthyConnection.closures());
+    }
+
+    // ---- closing the hub ----------------------------------------------------------------------------
+
+    @Test
+    void closeClosesEveryConnectionWithGoingAwayAndStopsTheHeartbeat() throws InterruptedException {
+        RecordingConnection classic = connection(1);
+        RecordingConnection room = connection(2);
+        hub().openClassic(classic);
+        Client member = join(room, "lobby", "ann");
+        String id = member.member().id();
+        String threadName = "herald-heartbeat-" + id.substring(0, id.lastIndexOf('-'));
+        Thread heartbeat = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals(threadName))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no thread " + threadName + " while the hub runs"));
+        assertTrue(heartbeat.isDaemon(), "the heartbeat must not keep the JVM alive");
+
+        hub.close();
+
+        assertEquals(List.of(Closure.GOING_AWAY), classic.closures());
+        assertEquals(List.of(Closure.GOING_AWAY), room.closures());
+        assertEquals(1001, Closure.GOING_AWAY.code());
+        // The executor has terminated; the thread itself may need a moment to leave run().
+        heartbeat.join(TimeUnit.SECONDS.toMillis(5));
+        assertFalse(heartbeat.isAlive(), threadName + " still runs after close()");
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals(threadName)),
+                "a " + threadName + " thread is still listed");
+        hub.close(); // closing twice is harmless, and @AfterEach will do it a third time
+        assertEquals(List.of(Closure.GOING_AWAY), classic.closures(), "a connection is closed once");
+    }
+
+    @Test
+    void hubsHaveDistinctNodeIds() {
+        String first = join(connection(1), "lobby", "ann").member().id();
+        try (Hub other = Hub.start(SettingsLoader.load(config::get))) {
+            Client client = other.joinRoom(connection(2), "lobby", "ann");
+            assertNotEquals(first, client.member().id(), "member ids are unique across nodes");
+        }
+    }
+
+    @Test
+    void closingAClientTwiceClosesItsConnectionOnce() {
+        RecordingConnection connection = connection(1);
+        Client ann = join(connection, "lobby", "ann");
+        hub().close(ann, Closure.RATE_LIMIT_ABUSE);
+        hub().close(ann, Closure.NORMAL);
+        assertEquals(List.of(Closure.RATE_LIMIT_ABUSE), connection.closures());
+    }
+
+    @Test
+    void framesAfterTheHubClosedAClientAreNotWritten() {
+        RecordingConnection connection = connection(1);
+        Client ann = join(connection, "lobby", "ann");
+        RecordingConnection other = connection(2);
+        Client bob = join(other, "lobby", "bob");
+        hub().close(ann, Closure.NORMAL);
+        connection.forget();
+        hub().onFrame(bob, new Inbound.Publish("hi", null));
+        assertEquals(List.of(), connection.texts());
+        assertEquals(1, other.json("message").size());
+    }
+
+    @Test
+    void heartbeatPingsAreSentThroughTheQueue() {
+        RecordingConnection connection = connection(1);
+        join(connection, "lobby", "ann");
+        hub().pingAll();
+        assertEquals(1, connection.pings);
+    }
+
+    @Test
+    void idleSweepClosesOnlySilentConnections() {
+        RecordingConnection connection = connection(1);
+        join(connection, "lobby", "ann");
+        hub().closeIdle(TimeUnit.HOURS.toNanos(1));
+        assertEquals(List.of(), connection.closures());
+        hub().closeIdle(-1); // everyone was last heard more than -1 ns ago
+        assertEquals(List.of(Closure.IDLE_TIMEOUT), connection.closures());
+    }
+}

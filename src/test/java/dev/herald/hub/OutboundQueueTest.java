@@ -1,0 +1,355 @@
+package dev.herald.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.protocol.Closure;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Checks the per-connection outbound queue: one write in flight, FIFO order, the byte budget and closing. */
+class OutboundQueueTest {
+
+    /**
+     * A connection that records what is sent. Callbacks are held for the test to complete, or completed
+     * inside {@code send} while {@link #inline} is set.
+     */
+    private static class RecordingConnection implements Connection {
+
+        final List<String> sent = new ArrayList<>();
+        final ArrayDeque<SendCallback> pending = new ArrayDeque<>();
+        boolean inline;
+        int inFlight;
+        int maxInFlight;
+
+        @Override
+        public String remoteAddress() {
+            return "192.0.2.1";
+        }
+
+        @Override
+        public synchronized void sendText(String text, SendCallback done) {
+            record("text:" + text, done);
+        }
+
+        @Override
+        public synchronized void sendBinary(ByteBuffer data, SendCallback done) {
+            record("binary:" + StandardCharsets.UTF_8.decode(data), done);
+        }
+
+        @Override
+        public synchronized void sendPing(SendCallback done) {
+            record("ping", done);
+        }
+
+        @Override
+        public void close(Closure closure) {
+            throw new AssertionError("the queue never closes the connection itself");
+        }
+
+        private void record(String what, SendCallback done) {
+            sent.add(what);
+            inFlight++;
+            maxInFlight = Math.max(maxInFlight, inFlight);
+            if (inline) {
+                inFlight--;
+                done.completed(null);
+            } else {
+                pending.add(done);
+            }
+        }
+
+        /** Completes the oldest pending write (outside this object's lock, as a container would). */
+        void completeNext(Throwable failure) {
+            SendCallback done;
+            synchronized (this) {
+                done = pending.poll();
+                inFlight--;
+            }
+            if (done == null) {
+                throw new AssertionError("no write in flight");
+            }
+            done.completed(failure);
+        }
+
+        synchronized List<String> sent() {
+            return new ArrayList<>(sent);
+        }
+    }
+
+    private final RecordingConnection connection = new RecordingConnection();
+
+    /** Offers {@code frame} and, as the hub does, pumps when told to. */
+    private static OutboundQueue.Offer offer(OutboundQueue queue, Frame frame) {
+        OutboundQueue.Offer offer = queue.enqueue(frame);
+        if (offer == OutboundQueue.Offer.START) {
+            queue.pump();
+        }
+        return offer;
+    }
+
+    @Test
+    void firstFrameStartsAndIsSentOnPump() {
+        OutboundQueue queue = new OutboundQueue(connection, 1_000);
+        assertEquals(OutboundQueue.Offer.START, queue.enqueue(Frame.text("a")));
+        assertEquals(List.of(), connection.sent(), "nothing is sent before pump()");
+        queue.pump();
+        assertEquals(List.of("text:a"), connection.sent());
+    }
+
+    @Test
+    void exactlyOneWriteInFlight() {
+        OutboundQueue queue = new OutboundQueue(connection, 1_000);
+        assertEquals(OutboundQueue.Offer.START, offer(queue, Frame.text("a")));
+        assertEquals(OutboundQueue.Offer.QUEUED, offer(queue, Frame.text("b")));
+        assertEquals(OutboundQueue.Offer.QUEUED, offer(queue, Frame.text("c")));
+        assertEquals(List.of("text:a"), connection.sent(), "b waits for a's callback");
+
+        connection.completeNext(null);
+        assertEquals(List.of("text:a", "text:b"), connection.sent());
+        connection.completeNext(null);
+        assertEquals(List.of("text:a", "text:b", "text:c"), connection.sent());
+        connection.completeNext(null);
+        assertEquals(1, connection.maxInFlight);
+        assertEquals(0, queue.queuedBytes());
+    }
+
+    @Test
+    void idleQueueStartsAgainAfterDraining() {
+        OutboundQueue queue = new OutboundQueue(connection, 1_000);
+        offer(queue, Frame.text("a"));
+        connection.completeNext(null);
+        assertEquals(OutboundQueue.Offer.START, offer(queue, Frame.text("b")), "a drained queue is idle again");
+        assertEquals(List.of("text:a", "text:b"), connection.sent());
+    }
+
+    @Test
+    void framesAreSentInFifoOrder() {
+        OutboundQueue queue = new OutboundQueue(connection, 1_000_000);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            offer(queue, Frame.text("m" + i));
+            expected.add("text:m" + i);
+        }
+        offer(queue, Frame.binary(ByteBuffer.wrap("bin".getBytes(StandardCharsets.UTF_8))));
+        expected.add("binary:bin");
+        offer(queue, Frame.ping());
+        expected.add("ping");
+        while (!connection.pending.isEmpty()) {
+            connection.completeNext(null);
+        }
+        assertEquals(expected, connection.sent());
+        assertEquals(1, connection.maxInFlight);
+    }
+
+    @Test
+    void budgetCountsQueuedAndInFlightBytes() {
+        OutboundQueue queue = new OutboundQueue(connection, 10);
+        offer(queue, Frame.text("12345"));          // in flight: 5
+        assertEquals(5, queue.queuedBytes());
+        offer(queue, Frame.text("\u20ac"));         // queued: 3 bytes of UTF-8
+        assertEquals(8, queue.queuedBytes());
+        assertEquals(OutboundQueue.Offer.QUEUED, offer(queue, Frame.text("12")), "exactly at the budget fits");
+        assertEquals(10, queue.queuedBytes());
+        connection.completeNext(null);
+        assertEquals(5, queue.queuedBytes(), "a completed write gives its bytes back");
+    }
+
+    @Test
+    void frameOverTheBudgetOverflowsAndClosesTheQueue() {
+        OutboundQueue queue = new OutboundQueue(connection, 10);
+        offer(queue, Frame.text("123456"));
+        assertEquals(OutboundQueue.Offer.OVERFLOW, offer(queue, Frame.text("12345")));
+        assertEquals(OutboundQueue.Offer.CLOSED, offer(queue, Frame.text("1")), "an overflowed queue is closed");
+        assertEquals(0, queue.queuedBytes());
+        connection.completeNext(null);
+        assertEquals(List.of("text:123456"), connection.sent(), "nothing more is written after overflow");
+    }
+
+    @Test
+    void singleFrameLargerThanTheBudgetOverflowsAnEmptyQueue() {
+        OutboundQueue queue = new OutboundQueue(connection, 10);
+        assertEquals(OutboundQueue.Offer.OVERFLOW, offer(queue, Frame.text("12345678901")));
+        assertEquals(List.of(), connection.sent());
+        assertEquals(OutboundQueue.Offer.CLOSED, offer(queue, Frame.text("1")));
+    }
+
+    @Test
+    void closedQueueRefusesAndForgetsFrames() {
+        OutboundQueue queue = new OutboundQueue(connection, 1_000);
+        offer(queue, Frame.text("a"));
+        offer(queue, Frame.text("b"));
+        queue.close();
+        assertEquals(0, queue.queuedBytes());
+        assertEquals(OutboundQueue.Offer.CLOSED, offer(queue, Frame.text("c")));
+        connection.completeNext(null); // the write in flight ends after close
+        assertEquals(List.of("text:a"), connection.sent(), "b was forgotten");
+        assertEquals(0, queue.queuedBytes());
+    }
+
+    @Test
+    void closeBeforeFirstPumpSendsNothing() {
+        OutboundQueue queue = new OutboundQueue(connection, 1_000);
+        assertEquals(OutboundQueue.Offer.START, queue.enqueue(Frame.text("a")));
+        queue.close();
+        queue.pump();
+        assertEquals(List.of(), connection.sent());
+    }
+
+    @Test
+    void failedWriteClosesTheQueue() {
+        OutboundQueue queue = new OutboundQueue(connection, 1_000);
+        offer(queue, Frame.text("a"));
+        offer(queue, Frame.text("b"));
+        connection.completeNext(new IOException("broken pipe"));
+        assertEquals(List.of("text:a"), connection.sent(), "b is not written after a failure");
+        assertEquals(0, queue.queuedBytes());
+        assertEquals(OutboundQueue.Offer.CLOSED, offer(queue, Frame.text("c")));
+        assertTrue(connection.pending.isEmpty());
+    }
+
+    @Test
+    void failedInlineWriteClosesTheQueue() {
+        Connection failing = new RecordingConnection() {
+            @Override
+            public synchronized void sendText(String text, SendCallback done) {
+                sent.add(text);
+                done.completed(new IOException("reset"));
+            }
+        };
+        OutboundQueue queue = new OutboundQueue(failing, 1_000);
+        assertEquals(OutboundQueue.Offer.START, queue.enqueue(Frame.text("a")));
+        assertEquals(OutboundQueue.Offer.QUEUED, queue.enqueue(Frame.text("b")));
+        queue.pump();
+        assertEquals(List.of("a"), ((RecordingConnection) failing).sent());
+        assertEquals(OutboundQueue.Offer.CLOSED, queue.enqueue(Frame.text("c")));
+    }
+
+    @Test
+    void inlineCompletionsDoNotRecurse() {
+        connection.inline = true;
+        int frames = 100_000;
+        OutboundQueue queue = new OutboundQueue(connection, Long.MAX_VALUE);
+        assertEquals(OutboundQueue.Offer.START, queue.enqueue(Frame.text("0")));
+        for (int i = 1; i < frames; i++) {
+            assertEquals(OutboundQueue.Offer.QUEUED, queue.enqueue(Frame.text(Integer.toString(i))));
+        }
+        queue.pump(); // a recursive pump would throw StackOverflowError here
+        List<String> sent = connection.sent();
+        assertEquals(frames, sent.size());
+        for (int i = 0; i < frames; i++) {
+            assertEquals("text:" + i, sent.get(i));
+        }
+        assertEquals(0, queue.queuedBytes());
+        assertEquals(1, connection.maxInFlight);
+    }
+
+    @Test
+    void inlineCompletionsStartedFromACallbackDoNotRecurse() {
+        int frames = 100_000;
+        OutboundQueue queue = new OutboundQueue(connection, Long.MAX_VALUE);
+        offer(queue, Frame.text("first"));             // held: its callback is completed below
+        for (int i = 0; i < frames; i++) {
+            queue.enqueue(Frame.text("x"));
+        }
+        connection.inline = true;
+        connection.completeNext(null);                 // the callback drains 100 000 inline writes
+        assertEquals(frames + 1, connection.sent().size());
+        assertEquals(0, queue.queuedBytes());
+    }
+
+    @Test
+    void highWaterBytesRemembersThePeak() {
+        OutboundQueue queue = new OutboundQueue(connection, 1_000);
+        assertEquals(0, queue.highWaterBytes());
+        offer(queue, Frame.text("x".repeat(10)));
+        offer(queue, Frame.text("x".repeat(20)));
+        offer(queue, Frame.text("x".repeat(30)));
+        assertEquals(60, queue.highWaterBytes());
+        while (!connection.pending.isEmpty()) {
+            connection.completeNext(null);
+        }
+        assertEquals(0, queue.queuedBytes());
+        assertEquals(60, queue.highWaterBytes(), "the peak survives draining");
+        offer(queue, Frame.text("x".repeat(5)));
+        assertEquals(60, queue.highWaterBytes());
+    }
+
+    @Test
+    void highWaterBytesIgnoresARefusedFrame() {
+        OutboundQueue queue = new OutboundQueue(connection, 100);
+        offer(queue, Frame.text("x".repeat(40)));
+        offer(queue, Frame.text("x".repeat(70)));
+        assertEquals(40, queue.highWaterBytes());
+    }
+
+    @Test
+    void concurrentProducersNeverHaveTwoWritesInFlight() throws Exception {
+        int producers = 4;
+        int perProducer = 2_000;
+        ExecutorService completer = Executors.newSingleThreadExecutor();
+        AtomicInteger active = new AtomicInteger();
+        AtomicInteger peak = new AtomicInteger();
+        CountDownLatch allSent = new CountDownLatch(producers * perProducer);
+        List<String> written = new ArrayList<>();
+        Connection async = new RecordingConnection() {
+            @Override
+            public void sendText(String text, SendCallback done) {
+                peak.accumulateAndGet(active.incrementAndGet(), Math::max);
+                synchronized (written) {
+                    written.add(text);
+                }
+                completer.execute(() -> {
+                    active.decrementAndGet();
+                    done.completed(null);
+                    allSent.countDown();
+                });
+            }
+        };
+        OutboundQueue queue = new OutboundQueue(async, Long.MAX_VALUE);
+        Object orderingLock = new Object();
+        List<Thread> threads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < perProducer; i++) {
+                    OutboundQueue.Offer offer;
+                    synchronized (orderingLock) { // as a room's lock orders its frames
+                        offer = queue.enqueue(Frame.text(producer + ":" + i));
+                    }
+                    if (offer == OutboundQueue.Offer.START) {
+                        queue.pump();
+                    }
+                }
+            }));
+        }
+        try {
+            threads.forEach(Thread::start);
+            for (Thread thread : threads) {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            assertTrue(allSent.await(10, TimeUnit.SECONDS), "every frame is written");
+        } finally {
+            completer.shutdownNow();
+        }
+        assertEquals(1, peak.get());
+        assertEquals(producers * perProducer, written.size());
+        int[] next = new int[producers];
+        for (String text : written) {
+            String[] parts = text.split(":");
+            int producer = Integer.parseInt(parts[0]);
+            assertEquals(next[producer]++, Integer.parseInt(parts[1]), "FIFO per producer");
+        }
+        assertEquals(0, queue.queuedBytes());
+    }
+}
