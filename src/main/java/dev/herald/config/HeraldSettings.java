@@ -21,6 +21,7 @@ public record HeraldSettings(
         int queueBytes,
         int pingSeconds,
         int idleSeconds,
+        int drainSeconds,
         List<String> allowedOrigins,
         Path keystore,
         Path keystorePasswordFile) {
@@ -36,11 +37,5 @@ public record HeraldSettings(
 
     public boolean tls() {
         return keystore != null;
-    }
-
-    public HeraldSettings withPort(int newPort) {
-        return new HeraldSettings(host, newPort, maxMessageBytes, ratePerSecond, rateBurst, rateAbuseSeconds,
-                maxConnections, maxConnectionsPerAddress, queueBytes, pingSeconds, idleSeconds, allowedOrigins,
-                keystore, keystorePasswordFile);
     }
 }

@@ -22,6 +22,8 @@ public enum Setting {
     QUEUE_BYTES("queue-bytes", "1048576", "outbound queue budget per connection; over it closes with 4000"),
     PING_SECONDS("ping-seconds", "25", "interval of server pings"),
     IDLE_SECONDS("idle-seconds", "60", "close 1001 when nothing arrives for this long"),
+    DRAIN_SECONDS("drain-seconds", "10",
+            "on shutdown, close connections with 1012 after their pending frames, within this time; 0 closes at once with 1001"),
     ALLOWED_ORIGINS("allowed-origins", "",
             "comma-separated extra origins allowed besides the server's own host; * allows all"),
     KEYSTORE("keystore", "", "PKCS12 keystore file; when set, the standalone server speaks wss only"),

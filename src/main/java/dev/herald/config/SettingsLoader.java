@@ -36,6 +36,7 @@ public final class SettingsLoader {
                 values.integer(Setting.QUEUE_BYTES, 1_024, Integer.MAX_VALUE),
                 values.integer(Setting.PING_SECONDS, 1, 86_400),
                 values.integer(Setting.IDLE_SECONDS, 1, 86_400),
+                values.integer(Setting.DRAIN_SECONDS, 0, 3_600),
                 values.list(Setting.ALLOWED_ORIGINS),
                 values.path(Setting.KEYSTORE),
                 values.path(Setting.KEYSTORE_PASSWORD_FILE));

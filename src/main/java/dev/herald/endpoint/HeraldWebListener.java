@@ -29,7 +29,7 @@ public class HeraldWebListener implements ServletContextListener {
 
     @Override
     public void contextDestroyed(ServletContextEvent event) {
+        hub.close(); // drains first: the hub must still be reachable by the endpoints meanwhile
         RunningHub.uninstall(hub);
-        hub.close();
     }
 }

@@ -21,6 +21,15 @@ final class Fanout {
         }
     }
 
+    /** Queues a close for {@code client} behind its pending frames; {@code false} if its queue is already closed. */
+    boolean offerClose(Client client, Frame close) {
+        OutboundQueue.Offer offer = client.queue.enqueueClose(close);
+        if (offer == OutboundQueue.Offer.START) {
+            toStart.add(client.queue);
+        }
+        return offer != OutboundQueue.Offer.CLOSED;
+    }
+
     /** Starts idle queues and reports overflowed clients; call with no lock held. */
     void finish(SlowConsumerPolicy policy) {
         for (OutboundQueue queue : toStart) {

@@ -13,7 +13,9 @@ import dev.herald.protocol.Utf8;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -40,6 +42,7 @@ public final class Hub implements AutoCloseable {
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Audience classic = new Audience();
     private final Heartbeat heartbeat;
+    private volatile boolean draining;
 
     private Hub(HeraldSettings settings, Clock clock) {
         this.settings = settings;
@@ -76,6 +79,9 @@ public final class Hub implements AutoCloseable {
 
     /** Admits a classic client and announces it to all, itself included; {@code null} if refused and closed. */
     public Client openClassic(Connection connection) {
+        if (refusedWhileDraining(connection)) {
+            return null;
+        }
         Client client = admitClassic(connection);
         if (client == null) {
             return null;
@@ -119,6 +125,9 @@ public final class Hub implements AutoCloseable {
         }
         if (!Names.isAcceptableDisplayName(requestedName)) {
             connection.close(Closure.INVALID_NAME);
+            return null;
+        }
+        if (refusedWhileDraining(connection)) {
             return null;
         }
         // The connection caps come before the room lookup, so refused connections cannot fill the room map.
@@ -226,14 +235,53 @@ public final class Hub implements AutoCloseable {
         LOG.log(Level.FINE, "connection " + client.number() + " failed", error);
     }
 
-    /** Stops the heartbeat and closes every connection with 1001 {@code going away}. */
+    /**
+     * Stops the hub. With {@code drain-seconds} > 0 it drains (see {@link Drain}): new connections are refused
+     * with 1012, and the open ones are closed with 1012 after their pending frames. With 0, every connection
+     * is closed at once with 1001 {@code going away}. Then the heartbeat thread stops.
+     */
     @Override
     public void close() {
-        heartbeat.stop();
-        for (Client client : clients) {
-            close(client, Closure.GOING_AWAY);
+        if (settings.drainSeconds() > 0) {
+            draining = true;
+            new Drain(this, TimeUnit.SECONDS.toNanos(settings.drainSeconds())).run(List.copyOf(clients));
+        } else {
+            for (Client client : clients) {
+                close(client, Closure.GOING_AWAY);
+            }
         }
+        heartbeat.stop();
         LOG.info(() -> "Herald hub " + nodeId + " stopped");
+    }
+
+    /** {@code true} until every connection that was open has gone. */
+    boolean hasConnections() {
+        return !clients.isEmpty();
+    }
+
+    /** Closes {@code client} with {@code closure} once the frames already queued for it are written. */
+    void closeAfterPending(Client client, Closure closure) {
+        if (!client.markClosing(closure)) {
+            return;
+        }
+        Fanout fanout = new Fanout();
+        if (!fanout.offerClose(client, Frame.close(closure))) {
+            client.connection().close(closure);
+        }
+        fanout.finish(this::slowConsumer);
+    }
+
+    /**
+     * The drain's time is up: closes every connection whose close has not been written yet (its peer stopped
+     * reading), dropping what is still queued for it.
+     */
+    void closeRemaining(Closure closure) {
+        for (Client client : clients) {
+            client.markClosing(closure);
+            if (client.queue.close()) {
+                client.connection().close(closure);
+            }
+        }
     }
 
     // ---- internals used by the heartbeat ---------------------------------------------------------
@@ -255,6 +303,13 @@ public final class Hub implements AutoCloseable {
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
+
+    private boolean refusedWhileDraining(Connection connection) {
+        if (draining) {
+            connection.close(Closure.SERVICE_RESTART);
+        }
+        return draining;
+    }
 
     /** Takes a connection slot and registers a classic client; {@code null} (and closed) over a cap. */
     private Client admitClassic(Connection connection) {

@@ -37,6 +37,8 @@ final class OutboundQueue {
     private boolean insideSend;
     private boolean completedInsideSend;
     private boolean closed;
+    /** A CLOSE frame is queued: nothing more is accepted, but what is queued is still written. */
+    private boolean ending;
 
     OutboundQueue(Connection connection, long budgetBytes) {
         this.connection = connection;
@@ -44,7 +46,7 @@ final class OutboundQueue {
     }
 
     synchronized Offer enqueue(Frame frame) {
-        if (closed) {
+        if (closed || ending) {
             return Offer.CLOSED;
         }
         if (queuedBytes + frame.bytes() > budgetBytes) {
@@ -54,6 +56,23 @@ final class OutboundQueue {
         pending.addLast(frame);
         queuedBytes += frame.bytes();
         highWaterBytes = Math.max(highWaterBytes, queuedBytes);
+        if (writing) {
+            return Offer.QUEUED;
+        }
+        writing = true;
+        return Offer.START;
+    }
+
+    /**
+     * Queues a close behind the frames already queued, over the budget if need be, and refuses frames after it.
+     * The caller must {@link #pump()} on {@link Offer#START}.
+     */
+    synchronized Offer enqueueClose(Frame close) {
+        if (closed || ending) {
+            return Offer.CLOSED;
+        }
+        ending = true;
+        pending.addLast(close);
         if (writing) {
             return Offer.QUEUED;
         }
@@ -93,6 +112,9 @@ final class OutboundQueue {
             Frame done = pending.pollFirst();
             if (done != null) {
                 queuedBytes -= done.bytes();
+                if (done.kind() == Frame.Kind.CLOSE) {
+                    close();
+                }
             }
             if (failure != null) {
                 LOG.log(Level.FINE, "write failed; dropping the queue", failure);
@@ -106,11 +128,13 @@ final class OutboundQueue {
         pump();
     }
 
-    /** Refuses further frames and forgets the pending ones. */
-    synchronized void close() {
+    /** Refuses further frames and forgets the pending ones; {@code true} if the queue was still open. */
+    synchronized boolean close() {
+        boolean wasOpen = !closed;
         closed = true;
         pending.clear();
         queuedBytes = 0;
+        return wasOpen;
     }
 
     synchronized long queuedBytes() {

@@ -39,9 +39,12 @@ public final class StandaloneServer implements AutoCloseable {
     private final TyrusContainer container;
     private final HeraldSettings settings;
     private final int port;
+    private final OpenConnections connections;
 
-    private StandaloneServer(Hub hub, HttpServer http, TyrusContainer container, HeraldSettings settings, int port) {
+    private StandaloneServer(Hub hub, HttpServer http, TyrusContainer container, HeraldSettings settings, int port,
+                             OpenConnections connections) {
         this.hub = hub;
+        this.connections = connections;
         this.http = http;
         this.container = container;
         this.settings = settings;
@@ -60,6 +63,8 @@ public final class StandaloneServer implements AutoCloseable {
                 listener.setSSLEngineConfig(Tls.serverConfigurator(settings));
             }
             listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
+            OpenConnections connections = new OpenConnections();
+            listener.getTransport().getConnectionMonitoringConfig().addProbes(connections);
             // WebSocket connections live as long as the hub's heartbeat allows; HTTP keep-alive must not cut them.
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
             http.addListener(listener);
@@ -68,7 +73,7 @@ public final class StandaloneServer implements AutoCloseable {
             listener.registerAddOn(webSocketAddOn(container));
             http.start();
             container.start(CONTEXT_PATH, listener.getPort());
-            StandaloneServer server = new StandaloneServer(hub, http, container, settings, listener.getPort());
+            StandaloneServer server = new StandaloneServer(hub, http, container, settings, listener.getPort(), connections);
             LOG.info(() -> "Herald listening on " + server.uri());
             return server;
         } catch (IOException | GeneralSecurityException | DeploymentException | RuntimeException e) {
@@ -94,11 +99,22 @@ public final class StandaloneServer implements AutoCloseable {
         return hub;
     }
 
-    /** Closes every connection with 1001, then stops the listener and the hub's thread. */
+    /**
+     * Drains (or, with {@code drain-seconds} 0, closes every connection with 1001), then stops the listener
+     * and the hub's thread. The hub stays installed while it drains, so new handshakes get 1012, not 403.
+     */
     @Override
     public void close() {
-        RunningHub.uninstall(hub);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.drainSeconds());
         hub.close();
+        try {
+            // The hub has handed every close frame to its connection; wait (within the drain time) for the
+            // clients to read what is left, answer the close and hang up, before the transport goes away.
+            connections.awaitNone(deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        RunningHub.uninstall(hub);
         container.stop();
         try {
             // A short grace period lets the close frames just queued reach their clients.

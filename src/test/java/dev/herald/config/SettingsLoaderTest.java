@@ -26,7 +26,8 @@ class SettingsLoaderTest {
     /** Every setting read as a whole number. */
     private static final Set<Setting> NUMERIC = Set.of(Setting.PORT, Setting.MAX_MESSAGE_BYTES,
             Setting.RATE_PER_SECOND, Setting.RATE_BURST, Setting.RATE_ABUSE_SECONDS, Setting.MAX_CONNECTIONS,
-            Setting.MAX_CONNECTIONS_PER_ADDRESS, Setting.QUEUE_BYTES, Setting.PING_SECONDS, Setting.IDLE_SECONDS);
+            Setting.MAX_CONNECTIONS_PER_ADDRESS, Setting.QUEUE_BYTES, Setting.PING_SECONDS, Setting.IDLE_SECONDS,
+            Setting.DRAIN_SECONDS);
 
     private static HeraldSettings load(Setting setting, String value) {
         Map<Setting, String> values = new EnumMap<>(Setting.class);
@@ -50,6 +51,7 @@ class SettingsLoaderTest {
         assertEquals(1024 * 1024, settings.queueBytes());
         assertEquals(25, settings.pingSeconds());
         assertEquals(60, settings.idleSeconds());
+        assertEquals(10, settings.drainSeconds());
         assertEquals(List.of(), settings.allowedOrigins());
         assertNull(settings.keystore());
         assertNull(settings.keystorePasswordFile());
@@ -321,7 +323,7 @@ class SettingsLoaderTest {
         HeraldSettings copy = new HeraldSettings(settings.host(), settings.port(), settings.maxMessageBytes(),
                 settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(),
                 settings.maxConnections(), settings.maxConnectionsPerAddress(), settings.queueBytes(),
-                settings.pingSeconds(), settings.idleSeconds(), source, null, null);
+                settings.pingSeconds(), settings.idleSeconds(), settings.drainSeconds(), source, null, null);
         source.add("https://b.example");
         assertEquals(List.of("https://a.example"), copy.allowedOrigins());
         assertThrows(UnsupportedOperationException.class, () -> copy.allowedOrigins().add("x"));
@@ -334,17 +336,6 @@ class SettingsLoaderTest {
         assertTrue(tls.tls());
         assertNull(load(Setting.KEYSTORE, "  ").keystore());
         assertEquals(Path.of("pw.txt"), load(Setting.KEYSTORE_PASSWORD_FILE, "pw.txt").keystorePasswordFile());
-    }
-
-    @Test
-    void withPortChangesOnlyThePort() {
-        HeraldSettings base = load(Setting.ALLOWED_ORIGINS, "https://a.example");
-        HeraldSettings moved = base.withPort(0);
-        assertEquals(0, moved.port());
-        assertEquals(new HeraldSettings(base.host(), 0, base.maxMessageBytes(), base.ratePerSecond(),
-                base.rateBurst(), base.rateAbuseSeconds(), base.maxConnections(), base.maxConnectionsPerAddress(),
-                base.queueBytes(), base.pingSeconds(), base.idleSeconds(), base.allowedOrigins(), base.keystore(),
-                base.keystorePasswordFile()), moved);
     }
 
     // ---- the Setting enum ---------------------------------------------------------------------------

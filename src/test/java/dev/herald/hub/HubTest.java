@@ -129,6 +129,11 @@ class HubTest {
     private final Map<Setting, String> config = new EnumMap<>(Setting.class);
     private Hub hub;
 
+    {
+        // These tests stop the hub without a drain; DrainTest covers the drain.
+        config.put(Setting.DRAIN_SECONDS, "0");
+    }
+
     @AfterEach
     void closeHub() {
         if (hub != null) {

@@ -145,8 +145,8 @@ class StandaloneLimitsIT {
     }
 
     @Test
-    void stoppingTheServerClosesClientsWith1001GoingAway() throws Exception {
-        URI base = start(Map.of());
+    void stoppingWithoutDrainClosesClientsWith1001GoingAway() throws Exception {
+        URI base = start(Map.of(Setting.DRAIN_SECONDS, "0"));
         HeraldClient client = HeraldClient.connect(base);
         client.nextText(WAIT);
         server.close();
