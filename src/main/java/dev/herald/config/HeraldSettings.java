@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param keystore        PKCS12 keystore for wss, or {@code null} for plain ws
  * @param allowedOrigins  exact origins allowed besides the server's own host; {@code "*"} allows every origin
+ * @param auth            token authentication, off unless {@code auth=jwt}
  */
 public record HeraldSettings(
         String host,
@@ -23,6 +24,7 @@ public record HeraldSettings(
         int idleSeconds,
         int drainSeconds,
         List<String> allowedOrigins,
+        AuthSettings auth,
         Path keystore,
         Path keystorePasswordFile) {
 

@@ -26,6 +26,12 @@ public enum Setting {
             "on shutdown, close connections with 1012 after their pending frames, within this time; 0 closes at once with 1001"),
     ALLOWED_ORIGINS("allowed-origins", "",
             "comma-separated extra origins allowed besides the server's own host; * allows all"),
+    AUTH("auth", "none", "none, or jwt: every connection must offer a valid token in the herald.bearer.<JWT> subprotocol"),
+    JWT_SECRET_FILE("jwt-secret-file", "", "HS256 secret, at least 32 bytes, in a file (else env HERALD_JWT_SECRET)"),
+    JWT_PUBLIC_KEY_FILE("jwt-public-key-file", "", "PEM public key (RSA for RS256, EC P-256 for ES256)"),
+    JWT_JWKS_FILE("jwt-jwks-file", "", "JWKS file of RS256/ES256 public keys"),
+    JWT_ISSUER("jwt-issuer", "", "required iss claim, when set"),
+    JWT_AUDIENCE("jwt-audience", "", "required aud claim, when set"),
     KEYSTORE("keystore", "", "PKCS12 keystore file; when set, the standalone server speaks wss only"),
     KEYSTORE_PASSWORD_FILE("keystore-password-file", "",
             "file holding the keystore password (else env HERALD_KEYSTORE_PASSWORD)");

@@ -38,6 +38,7 @@ public final class SettingsLoader {
                 values.integer(Setting.IDLE_SECONDS, 1, 86_400),
                 values.integer(Setting.DRAIN_SECONDS, 0, 3_600),
                 values.list(Setting.ALLOWED_ORIGINS),
+                auth(values),
                 values.path(Setting.KEYSTORE),
                 values.path(Setting.KEYSTORE_PASSWORD_FILE));
     }
@@ -92,6 +93,20 @@ public final class SettingsLoader {
             flags.put(name, value);
         }
         return flags;
+    }
+
+    private static AuthSettings auth(Values values) {
+        String mode = values.text(Setting.AUTH);
+        if (!mode.equals("none") && !mode.equals("jwt")) {
+            throw new IllegalArgumentException(Setting.AUTH.property() + " must be none or jwt, but was '" + mode + "'");
+        }
+        return new AuthSettings(mode.equals("jwt"), values.path(Setting.JWT_SECRET_FILE),
+                values.path(Setting.JWT_PUBLIC_KEY_FILE), values.path(Setting.JWT_JWKS_FILE),
+                blankToNull(values.text(Setting.JWT_ISSUER)), blankToNull(values.text(Setting.JWT_AUDIENCE)));
+    }
+
+    private static String blankToNull(String text) {
+        return text.isEmpty() ? null : text;
     }
 
     private static String firstNonNull(String... candidates) {

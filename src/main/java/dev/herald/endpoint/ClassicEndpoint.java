@@ -1,5 +1,6 @@
 package dev.herald.endpoint;
 
+import dev.herald.auth.BearerSubprotocol;
 import dev.herald.hub.Client;
 import dev.herald.hub.Hub;
 import dev.herald.protocol.Closure;
@@ -16,7 +17,7 @@ import java.nio.ByteBuffer;
  * The classic chat at {@code /}: each newcomer is announced to all as {@code Hey all, a new client has
  * joined us}, and each text is broadcast to all as {@code Client(n) said: text}.
  */
-@ServerEndpoint(value = "/", configurator = HeraldConfigurator.class)
+@ServerEndpoint(value = "/", subprotocols = BearerSubprotocol.PROTOCOL, configurator = HeraldConfigurator.class)
 public class ClassicEndpoint {
 
     private final Hub hub;
@@ -29,7 +30,7 @@ public class ClassicEndpoint {
     @OnOpen
     public void open(Session session) {
         SessionSetup.applyLimits(session, hub.settings());
-        client = hub.openClassic(new SessionConnection(session));
+        client = hub.openClassic(new SessionConnection(session), SessionSetup.verdict(session));
     }
 
     @OnMessage

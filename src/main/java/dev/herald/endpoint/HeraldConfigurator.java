@@ -1,12 +1,15 @@
 package dev.herald.endpoint;
 
+import dev.herald.auth.Verdict;
 import dev.herald.hub.Hub;
+import jakarta.websocket.HandshakeResponse;
+import jakarta.websocket.server.HandshakeRequest;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.lang.reflect.InvocationTargetException;
 
 /**
- * Gives each endpoint instance the running hub, and refuses handshakes from origins the hub's policy does not
- * allow (the runtime answers those with HTTP 403).
+ * Gives each endpoint instance the running hub, refuses handshakes from origins the hub's policy does not
+ * allow (the runtime answers those with HTTP 403), and authenticates handshakes when authentication is on.
  */
 public class HeraldConfigurator extends ServerEndpointConfig.Configurator {
 
@@ -14,6 +17,19 @@ public class HeraldConfigurator extends ServerEndpointConfig.Configurator {
     @Override
     public boolean checkOrigin(String originHeaderValue) {
         return RunningHub.find().map(hub -> hub.origins().allows(originHeaderValue)).orElse(false);
+    }
+
+    /**
+     * Authenticates the handshake when authentication is on. The verdict reaches the endpoint through the user
+     * properties, which WebSocket 2.1 copies per connection and hands to the session; the token itself is
+     * neither stored nor logged.
+     */
+    @Override
+    public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
+        super.modifyHandshake(config, request, response);
+        RunningHub.find()
+                .map(hub -> hub.authenticate(request.getHeaders()))
+                .ifPresent(verdict -> config.getUserProperties().put(Verdict.USER_PROPERTY, verdict));
     }
 
     @Override

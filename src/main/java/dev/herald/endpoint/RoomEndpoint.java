@@ -1,5 +1,6 @@
 package dev.herald.endpoint;
 
+import dev.herald.auth.BearerSubprotocol;
 import dev.herald.hub.Client;
 import dev.herald.hub.Hub;
 import dev.herald.protocol.Inbound;
@@ -15,7 +16,8 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 /** A room at {@code /rooms/{room}?name=…}: JSON frames decoded to {@link Inbound}, binary relayed as is. */
-@ServerEndpoint(value = "/rooms/{room}", decoders = RoomFrameDecoder.class, configurator = HeraldConfigurator.class)
+@ServerEndpoint(value = "/rooms/{room}", subprotocols = BearerSubprotocol.PROTOCOL, decoders = RoomFrameDecoder.class,
+        configurator = HeraldConfigurator.class)
 public class RoomEndpoint {
 
     private final Hub hub;
@@ -30,7 +32,7 @@ public class RoomEndpoint {
         SessionSetup.applyLimits(session, hub.settings());
         List<String> names = session.getRequestParameterMap().get("name");
         String name = names == null || names.isEmpty() ? null : names.get(0);
-        client = hub.joinRoom(new SessionConnection(session), room, name);
+        client = hub.joinRoom(new SessionConnection(session), room, name, SessionSetup.verdict(session));
     }
 
     @OnMessage

@@ -1,5 +1,6 @@
 package dev.herald.endpoint;
 
+import dev.herald.auth.Verdict;
 import dev.herald.config.HeraldSettings;
 import dev.herald.hub.Client;
 import dev.herald.hub.Hub;
@@ -23,6 +24,11 @@ final class SessionSetup {
         session.setMaxBinaryMessageBufferSize(settings.maxMessageBytes());
         // The hub's heartbeat owns idle detection; the runtime's own timeout would close with another code.
         session.setMaxIdleTimeout(0);
+    }
+
+    /** What the configurator's authentication said of this session's handshake, or {@code null}. */
+    static Verdict verdict(Session session) {
+        return (Verdict) session.getUserProperties().get(Verdict.USER_PROPERTY);
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.herald.hub;
 
+import dev.herald.auth.BearerSubprotocol;
+import dev.herald.auth.TokenVerifier;
+import dev.herald.auth.Verdict;
 import dev.herald.config.HeraldSettings;
 import dev.herald.protocol.Closure;
 import dev.herald.protocol.ErrorCode;
@@ -10,10 +13,12 @@ import dev.herald.protocol.Member;
 import dev.herald.protocol.Names;
 import dev.herald.protocol.Outbound;
 import dev.herald.protocol.Utf8;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,9 +47,12 @@ public final class Hub implements AutoCloseable {
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Audience classic = new Audience();
     private final Heartbeat heartbeat;
+    /** {@code null} when authentication is off. */
+    private final TokenVerifier verifier;
     private volatile boolean draining;
 
-    private Hub(HeraldSettings settings, Clock clock) {
+    private Hub(HeraldSettings settings, Clock clock, TokenVerifier verifier) {
+        this.verifier = verifier;
         this.settings = settings;
         this.codec = FrameCodec.shared();
         this.clock = clock;
@@ -54,9 +62,21 @@ public final class Hub implements AutoCloseable {
         this.heartbeat = new Heartbeat(this, settings.pingSeconds(), settings.idleSeconds(), nodeId);
     }
 
-    /** Creates the hub and starts its heartbeat thread; {@link #close()} stops both. */
+    /**
+     * Creates the hub and starts its heartbeat thread; {@link #close()} stops both.
+     *
+     * @throws IllegalArgumentException when authentication is on and its keys are missing or unusable
+     */
     public static Hub start(HeraldSettings settings) {
-        Hub hub = new Hub(settings, Clock.systemUTC());
+        TokenVerifier verifier = null;
+        if (settings.auth().enabled()) {
+            try {
+                verifier = TokenVerifier.create(settings.auth());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the JWT key: " + e.getMessage(), e);
+            }
+        }
+        Hub hub = new Hub(settings, Clock.systemUTC(), verifier);
         hub.heartbeat.start();
         LOG.info(() -> "Herald hub " + hub.nodeId + " started");
         return hub;
@@ -70,6 +90,14 @@ public final class Hub implements AutoCloseable {
         return origins;
     }
 
+    /**
+     * Authenticates a handshake from its headers (the {@code herald.bearer.<JWT>} subprotocol); {@code null}
+     * when authentication is off.
+     */
+    public Verdict authenticate(Map<String, List<String>> handshakeHeaders) {
+        return verifier == null ? null : verifier.verify(BearerSubprotocol.token(handshakeHeaders));
+    }
+
     /** Open connections on this node. */
     public int connectionCount() {
         return clients.size();
@@ -77,9 +105,13 @@ public final class Hub implements AutoCloseable {
 
     // ---- classic endpoint -------------------------------------------------------------------------
 
-    /** Admits a classic client and announces it to all, itself included; {@code null} if refused and closed. */
-    public Client openClassic(Connection connection) {
-        if (refusedWhileDraining(connection)) {
+    /**
+     * Admits a classic client and announces it to all, itself included; {@code null} if refused and closed.
+     *
+     * @param verdict what {@link #authenticate} said of the handshake ({@code null} when authentication is off)
+     */
+    public Client openClassic(Connection connection, Verdict verdict) {
+        if (refusedWhileDraining(connection) || refusedByAuthentication(connection, verdict, null)) {
             return null;
         }
         Client client = admitClassic(connection);
@@ -116,18 +148,27 @@ public final class Hub implements AutoCloseable {
 
     /**
      * Admits a room client, welcomes it and announces it to the room; {@code null} if refused and closed
-     * (invalid room or name, or a connection cap).
+     * (draining, invalid room, no valid token, invalid name, or a connection cap).
+     *
+     * @param verdict what {@link #authenticate} said of the handshake ({@code null} when authentication is off);
+     *                an accepted token's {@code sub} replaces {@code requestedName}
      */
-    public Client joinRoom(Connection connection, String roomName, String requestedName) {
+    public Client joinRoom(Connection connection, String roomName, String requestedName, Verdict verdict) {
+        if (refusedWhileDraining(connection)) {
+            return null;
+        }
         if (!Names.isValidRoom(roomName)) {
             connection.close(Closure.INVALID_ROOM);
             return null;
         }
-        if (!Names.isAcceptableDisplayName(requestedName)) {
-            connection.close(Closure.INVALID_NAME);
+        if (refusedByAuthentication(connection, verdict, roomName)) {
             return null;
         }
-        if (refusedWhileDraining(connection)) {
+        if (verdict != null) {
+            requestedName = verdict.identity().name(); // a verified token's sub is the member's name
+        }
+        if (!Names.isAcceptableDisplayName(requestedName)) {
+            connection.close(Closure.INVALID_NAME);
             return null;
         }
         // The connection caps come before the room lookup, so refused connections cannot fill the room map.
@@ -303,6 +344,23 @@ public final class Hub implements AutoCloseable {
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
+
+    /** With authentication on, refuses (1008 unauthorized) a handshake without a valid token for {@code room}. */
+    private boolean refusedByAuthentication(Connection connection, Verdict verdict, String room) {
+        if (verifier == null) {
+            return false;
+        }
+        String failure = verdict == null ? "the handshake was not authenticated"
+                : !verdict.accepted() ? verdict.failure()
+                : room != null && !verdict.identity().mayJoin(room) ? "the token does not allow room " + room
+                : null;
+        if (failure == null) {
+            return false;
+        }
+        LOG.fine(() -> "refused a connection from " + connection.remoteAddress() + ": " + failure);
+        connection.close(Closure.UNAUTHORIZED);
+        return true;
+    }
 
     private boolean refusedWhileDraining(Connection connection) {
         if (draining) {

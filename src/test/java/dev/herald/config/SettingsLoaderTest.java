@@ -323,7 +323,7 @@ class SettingsLoaderTest {
         HeraldSettings copy = new HeraldSettings(settings.host(), settings.port(), settings.maxMessageBytes(),
                 settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(),
                 settings.maxConnections(), settings.maxConnectionsPerAddress(), settings.queueBytes(),
-                settings.pingSeconds(), settings.idleSeconds(), settings.drainSeconds(), source, null, null);
+                settings.pingSeconds(), settings.idleSeconds(), settings.drainSeconds(), source, settings.auth(), null, null);
         source.add("https://b.example");
         assertEquals(List.of("https://a.example"), copy.allowedOrigins());
         assertThrows(UnsupportedOperationException.class, () -> copy.allowedOrigins().add("x"));
@@ -375,10 +375,18 @@ class SettingsLoaderTest {
     @Test
     void numericSettingsAreTheOnesValidatedAsNumbers() {
         for (Setting setting : Setting.values()) {
-            if (!NUMERIC.contains(setting)) {
+            if (!NUMERIC.contains(setting) && setting != Setting.AUTH) {
                 load(setting, "not-a-number"); // text, list and path settings accept any text
             }
         }
+    }
+
+    @Test
+    void authIsNoneByDefaultAndOnlyNoneOrJwt() {
+        assertFalse(HeraldSettings.defaults().auth().enabled());
+        assertTrue(load(Setting.AUTH, "jwt").auth().enabled());
+        IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> load(Setting.AUTH, "basic"));
+        assertTrue(error.getMessage().contains("herald.auth"), error.getMessage());
     }
 
     @Test

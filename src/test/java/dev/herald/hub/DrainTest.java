@@ -80,7 +80,7 @@ class DrainTest {
     void everyPendingFrameIsWrittenBeforeThe1012Close() {
         Hub hub = hub(1);
         EventConnection reader = new EventConnection(false);
-        Client member = hub.joinRoom(reader, "lobby", "reader");
+        Client member = hub.joinRoom(reader, "lobby", "reader", null);
         for (int i = 1; i <= 3; i++) {
             hub.onFrame(member, new Inbound.Publish("m" + i, null));
         }
@@ -95,14 +95,14 @@ class DrainTest {
     void newcomersAreRefusedWith1012AndStalledPeersAreCutAtTheDeadline() throws Exception {
         Hub hub = hub(1);
         EventConnection stalled = new EventConnection(true);
-        Client member = hub.joinRoom(stalled, "lobby", "stalled");
+        Client member = hub.joinRoom(stalled, "lobby", "stalled", null);
         hub.onFrame(member, new Inbound.Publish("never written", null));
         CompletableFuture<Void> closing = CompletableFuture.runAsync(hub::close);
         EventConnection refused = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (refused == null && System.nanoTime() < deadline) {
             EventConnection newcomer = new EventConnection(false);
-            if (hub.openClassic(newcomer) == null) {
+            if (hub.openClassic(newcomer, null) == null) {
                 refused = newcomer;
             }
             Thread.onSpinWait();
@@ -112,14 +112,14 @@ class DrainTest {
         closing.get(10, TimeUnit.SECONDS);
         List<String> events = stalled.events();
         assertEquals("close " + Closure.SERVICE_RESTART, events.get(events.size() - 1), events.toString());
-        assertNull(hub.openClassic(new EventConnection(false)), "a stopped hub admits no one");
+        assertNull(hub.openClassic(new EventConnection(false), null), "a stopped hub admits no one");
     }
 
     @Test
     void withoutDrainEveryoneIsClosedAtOnceWith1001() {
         Hub hub = hub(0);
         EventConnection reader = new EventConnection(false);
-        hub.openClassic(reader);
+        hub.openClassic(reader, null);
         hub.close();
         assertEquals("close " + Closure.GOING_AWAY, reader.events().get(reader.events().size() - 1));
     }

@@ -160,7 +160,7 @@ class HubTest {
     }
 
     private Client join(RecordingConnection connection, String room, String name) {
-        Client client = hub().joinRoom(connection, room, name);
+        Client client = hub().joinRoom(connection, room, name, null);
         assertNotNull(client, "join refused: " + connection.closures());
         return client;
     }
@@ -175,9 +175,9 @@ class HubTest {
     void classicJoinIsAnnouncedToAllIncludingTheNewcomer() {
         RecordingConnection first = connection(1);
         RecordingConnection second = connection(2);
-        hub().openClassic(first);
+        hub().openClassic(first, null);
         assertEquals(List.of("Hey all, a new client has joined us"), first.texts());
-        hub().openClassic(second);
+        hub().openClassic(second, null);
         assertEquals(List.of("Hey all, a new client has joined us", "Hey all, a new client has joined us"),
                 first.texts());
         assertEquals(List.of("Hey all, a new client has joined us"), second.texts());
@@ -187,8 +187,8 @@ class HubTest {
     void classicTextGoesToAllIncludingTheSender() {
         RecordingConnection first = connection(1);
         RecordingConnection second = connection(2);
-        Client one = hub().openClassic(first);
-        Client two = hub().openClassic(second);
+        Client one = hub().openClassic(first, null);
+        Client two = hub().openClassic(second, null);
         first.forget();
         second.forget();
         hub().classicText(two, "hello there");
@@ -203,30 +203,30 @@ class HubTest {
     void connectionNumbersStartAtOneAndIncrease() {
         List<Long> numbers = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
-            numbers.add(hub().openClassic(connection(i)).number());
+            numbers.add(hub().openClassic(connection(i), null).number());
         }
         numbers.add(join(connection(4), "lobby", null).number());
         assertEquals(List.of(1L, 2L, 3L, 4L), numbers);
 
         RecordingConnection fifth = connection(5);
-        Client five = hub().openClassic(fifth);
+        Client five = hub().openClassic(fifth, null);
         hub().classicText(five, "hi");
         assertEquals("Client(5) said: hi", fifth.texts().get(1));
     }
 
     @Test
     void numbersAreNotReusedAfterDisconnect() {
-        Client one = hub().openClassic(connection(1));
+        Client one = hub().openClassic(connection(1), null);
         hub().disconnected(one);
-        assertEquals(2, hub().openClassic(connection(2)).number());
+        assertEquals(2, hub().openClassic(connection(2), null).number());
     }
 
     @Test
     void classicDisconnectSendsNothingToOthers() {
         RecordingConnection first = connection(1);
         RecordingConnection second = connection(2);
-        Client one = hub().openClassic(first);
-        Client two = hub().openClassic(second);
+        Client one = hub().openClassic(first, null);
+        Client two = hub().openClassic(second, null);
         first.forget();
         second.forget();
         assertEquals(2, hub().connectionCount());
@@ -243,8 +243,8 @@ class HubTest {
         config.put(Setting.MAX_MESSAGE_BYTES, "16");
         RecordingConnection first = connection(1);
         RecordingConnection second = connection(2);
-        hub().openClassic(first);
-        Client two = hub().openClassic(second);
+        hub().openClassic(first, null);
+        Client two = hub().openClassic(second, null);
         first.forget();
         hub().classicText(two, "\u00e9".repeat(9)); // 9 characters, 18 bytes
         assertEquals(List.of(Closure.MESSAGE_TOO_BIG), second.closures());
@@ -256,7 +256,7 @@ class HubTest {
         config.put(Setting.RATE_PER_SECOND, "1");
         config.put(Setting.RATE_BURST, "2");
         RecordingConnection first = connection(1);
-        Client one = hub().openClassic(first);
+        Client one = hub().openClassic(first, null);
         first.forget();
         for (int i = 0; i < 10; i++) {
             hub().classicText(one, "m" + i);
@@ -345,24 +345,24 @@ class HubTest {
     @Test
     void invalidRoomClosesAndReturnsNull() {
         RecordingConnection connection = connection(1);
-        assertNull(hub().joinRoom(connection, "no spaces", "ann"));
+        assertNull(hub().joinRoom(connection, "no spaces", "ann", null));
         assertEquals(List.of(Closure.INVALID_ROOM), connection.closures());
         assertEquals(1008, Closure.INVALID_ROOM.code());
         assertEquals("invalid room", Closure.INVALID_ROOM.reason());
         assertEquals(List.of(), connection.texts());
         assertEquals(0, hub().connectionCount());
-        assertNull(hub().joinRoom(connection(2), "r".repeat(65), "ann"));
-        assertNull(hub().joinRoom(connection(3), "", "ann"));
+        assertNull(hub().joinRoom(connection(2), "r".repeat(65), "ann", null));
+        assertNull(hub().joinRoom(connection(3), "", "ann", null));
     }
 
     @Test
     void tooLongNameClosesWithInvalidName() {
         RecordingConnection connection = connection(1);
-        assertNull(hub().joinRoom(connection, "lobby", "n".repeat(33)));
+        assertNull(hub().joinRoom(connection, "lobby", "n".repeat(33), null));
         assertEquals(List.of(Closure.INVALID_NAME), connection.closures());
         assertEquals(List.of(), connection.texts());
         assertEquals(0, hub().connectionCount());
-        assertNotNull(hub().joinRoom(connection(2), "lobby", "n".repeat(32)));
+        assertNotNull(hub().joinRoom(connection(2), "lobby", "n".repeat(32), null));
     }
 
     // ---- room endpoint: frames ----------------------------------------------------------------------
@@ -548,12 +548,12 @@ class HubTest {
     @Test
     void totalConnectionCapClosesWithTryAgainLater() {
         config.put(Setting.MAX_CONNECTIONS, "2");
-        hub().openClassic(connection(1));
+        hub().openClassic(connection(1), null);
         join(connection(2), "lobby", "ann");
         RecordingConnection classic = connection(3);
         RecordingConnection room = connection(4);
-        assertNull(hub().openClassic(classic));
-        assertNull(hub().joinRoom(room, "lobby", "bob"));
+        assertNull(hub().openClassic(classic, null));
+        assertNull(hub().joinRoom(room, "lobby", "bob", null));
         assertEquals(List.of(Closure.TRY_AGAIN_LATER), classic.closures());
         assertEquals(List.of(Closure.TRY_AGAIN_LATER), room.closures());
         assertEquals(1013, Closure.TRY_AGAIN_LATER.code());
@@ -566,19 +566,19 @@ class HubTest {
     void perAddressCapClosesWithTryAgainLater() {
         config.put(Setting.MAX_CONNECTIONS_PER_ADDRESS, "2");
         RecordingConnection third = new RecordingConnection("198.51.100.7");
-        hub().openClassic(new RecordingConnection("198.51.100.7"));
+        hub().openClassic(new RecordingConnection("198.51.100.7"), null);
         join(new RecordingConnection("198.51.100.7"), "lobby", "ann");
-        assertNull(hub().openClassic(third));
+        assertNull(hub().openClassic(third, null));
         assertEquals(List.of(Closure.TRY_AGAIN_LATER), third.closures());
-        assertNotNull(hub().openClassic(new RecordingConnection("198.51.100.8")), "another address is admitted");
+        assertNotNull(hub().openClassic(new RecordingConnection("198.51.100.8"), null), "another address is admitted");
     }
 
     @Test
     void unknownAddressesShareOnePerAddressCount() {
         config.put(Setting.MAX_CONNECTIONS_PER_ADDRESS, "1");
-        hub().openClassic(new RecordingConnection(null));
+        hub().openClassic(new RecordingConnection(null), null);
         RecordingConnection second = new RecordingConnection(null);
-        assertNull(hub().openClassic(second));
+        assertNull(hub().openClassic(second, null));
         assertEquals(List.of(Closure.TRY_AGAIN_LATER), second.closures());
     }
 
@@ -586,21 +586,21 @@ class HubTest {
     void disconnectFreesTheSlot() {
         config.put(Setting.MAX_CONNECTIONS, "1");
         Client ann = join(connection(1), "lobby", "ann");
-        assertNull(hub().openClassic(connection(2)));
+        assertNull(hub().openClassic(connection(2), null));
         hub().disconnected(ann);
         assertEquals(0, hub().connectionCount());
-        assertNotNull(hub().openClassic(connection(3)));
+        assertNotNull(hub().openClassic(connection(3), null));
     }
 
     @Test
     void disconnectIsCountedOnce() {
         config.put(Setting.MAX_CONNECTIONS, "2");
         Client ann = join(connection(1), "lobby", "ann");
-        hub().openClassic(connection(2));
+        hub().openClassic(connection(2), null);
         hub().disconnected(ann);
         hub().disconnected(ann); // a second report must not free a second slot
-        assertNotNull(hub().openClassic(connection(3)));
-        assertNull(hub().openClassic(connection(4)));
+        assertNotNull(hub().openClassic(connection(3), null));
+        assertNull(hub().openClassic(connection(4), null));
     }
 
     // ---- leaving ------------------------------------------------------------------------------------
@@ -689,8 +689,8 @@ class HubTest {
         config.put(Setting.QUEUE_BYTES, "1024");
         RecordingConnection healthyConnection = connection(1);
         RecordingConnection stalledConnection = new RecordingConnection("192.0.2.99", true);
-        Client healthy = hub().openClassic(healthyConnection);
-        hub().openClassic(stalledConnection);
+        Client healthy = hub().openClassic(healthyConnection, null);
+        hub().openClassic(stalledConnection, null);
         for (int i = 0; i < 20; i++) {
             hub().classicText(healthy, "y".repeat(200));
         }
@@ -705,7 +705,7 @@ class HubTest {
     void closeClosesEveryConnectionWithGoingAwayAndStopsTheHeartbeat() throws InterruptedException {
         RecordingConnection classic = connection(1);
         RecordingConnection room = connection(2);
-        hub().openClassic(classic);
+        hub().openClassic(classic, null);
         Client member = join(room, "lobby", "ann");
         String id = member.member().id();
         String threadName = "herald-heartbeat-" + id.substring(0, id.lastIndexOf('-'));
@@ -733,7 +733,7 @@ class HubTest {
     void hubsHaveDistinctNodeIds() {
         String first = join(connection(1), "lobby", "ann").member().id();
         try (Hub other = Hub.start(SettingsLoader.load(config::get))) {
-            Client client = other.joinRoom(connection(2), "lobby", "ann");
+            Client client = other.joinRoom(connection(2), "lobby", "ann", null);
             assertNotEquals(first, client.member().id(), "member ids are unique across nodes");
         }
     }
