@@ -20,6 +20,7 @@ public record HeraldSettings(
         int maxConnections,
         int maxConnectionsPerAddress,
         int queueBytes,
+        SlowConsumerPolicies slowConsumerPolicies,
         int pingSeconds,
         int idleSeconds,
         int drainSeconds,

@@ -34,6 +34,8 @@ public final class SettingsLoader {
                 values.integer(Setting.MAX_CONNECTIONS, 1, 10_000_000),
                 values.integer(Setting.MAX_CONNECTIONS_PER_ADDRESS, 1, 10_000_000),
                 values.integer(Setting.QUEUE_BYTES, 1_024, Integer.MAX_VALUE),
+                SlowConsumerPolicies.parse(values.text(Setting.SLOW_CONSUMER_POLICY),
+                        values.list(Setting.SLOW_CONSUMER_POLICIES), Setting.SLOW_CONSUMER_POLICIES.property()),
                 values.integer(Setting.PING_SECONDS, 1, 86_400),
                 values.integer(Setting.IDLE_SECONDS, 1, 86_400),
                 values.integer(Setting.DRAIN_SECONDS, 0, 3_600),

@@ -4,6 +4,7 @@ import dev.herald.auth.BearerSubprotocol;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.auth.Verdict;
 import dev.herald.config.HeraldSettings;
+import dev.herald.config.SlowConsumerPolicy;
 import dev.herald.protocol.Closure;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.FrameCodec;
@@ -47,6 +48,7 @@ public final class Hub implements AutoCloseable {
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Audience classic = new Audience();
     private final Heartbeat heartbeat;
+    private final Counters counters = new Counters();
     /** {@code null} when authentication is off. */
     private final TokenVerifier verifier;
     private volatile boolean draining;
@@ -96,6 +98,11 @@ public final class Hub implements AutoCloseable {
      */
     public Verdict authenticate(Map<String, List<String>> handshakeHeaders) {
         return verifier == null ? null : verifier.verify(BearerSubprotocol.token(handshakeHeaders));
+    }
+
+    /** The fan-out engine's running totals. */
+    public Counters.Snapshot counters() {
+        return counters.snapshot();
     }
 
     /** Open connections on this node. */
@@ -203,7 +210,7 @@ public final class Hub implements AutoCloseable {
         }
         if (frame instanceof Inbound.Publish publish) {
             Fanout fanout = new Fanout();
-            client.room().publish(client, publish.text(), publish.ref(), clock.instant(), fanout);
+            client.room().publish(client, publish, clock.instant(), fanout);
             fanout.finish(this::slowConsumer);
         } else if (frame instanceof Inbound.PresenceRequest) {
             reply(client, new Outbound.Presence(client.room().name(), client.room().members()));
@@ -383,8 +390,13 @@ public final class Hub implements AutoCloseable {
     private Client newClient(long number, Connection connection, Room room, String requestedName) {
         long now = System.nanoTime();
         String name = Names.displayName(requestedName, number);
+        // Classic clients have no error frame to hear about drops in, so they are always disconnected.
+        SlowConsumerPolicy policy = room == null ? SlowConsumerPolicy.DISCONNECT
+                : settings.slowConsumerPolicies().forRoom(room.name());
+        OutboundQueue queue = new OutboundQueue(connection, settings.queueBytes(), policy,
+                dropped -> Frame.text(codec.encode(Outbound.Error.dropped(dropped))), counters);
         return new Client(number, new Member(nodeId + "-" + number, name), connection, connection.remoteAddress(),
-                room, new OutboundQueue(connection, settings.queueBytes()),
+                room, queue,
                 new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(), now),
                 now);
     }
@@ -420,6 +432,7 @@ public final class Hub implements AutoCloseable {
     }
 
     private void slowConsumer(Client client) {
+        counters.slowDisconnect();
         LOG.fine(() -> "connection " + client.number() + " is a slow consumer; closing with 4000");
         close(client, Closure.SLOW_CONSUMER);
     }

@@ -1,6 +1,10 @@
 package dev.herald.hub;
 
+import dev.herald.config.SlowConsumerPolicy;
 import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.function.LongFunction;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -9,8 +13,11 @@ import java.util.logging.Logger;
  *
  * <p>Producers {@link #enqueue} under the caller's ordering lock (a room's) and, when told to, call
  * {@link #pump()} after releasing it, so no lock is ever held across a socket write. The budget counts the
- * queued frames plus the one in flight; a frame that would exceed it marks the queue overflowed, and the
- * hub applies the slow-consumer policy.
+ * queued frames plus the one in flight. What happens when a frame would exceed it is the queue's
+ * {@link SlowConsumerPolicy}: {@code DISCONNECT} refuses it ({@link Offer#OVERFLOW}: the hub closes with 4000);
+ * {@code DROP_OLDEST} drops the oldest queued frames to make room; {@code CONFLATE} first replaces a queued
+ * message with the same key, then drops the oldest. Dropped frames are reported to the client by the frame
+ * {@code dropReport} makes, sent before the next frame.
  */
 final class OutboundQueue {
 
@@ -30,6 +37,11 @@ final class OutboundQueue {
 
     private final Connection connection;
     private final long budgetBytes;
+    private final SlowConsumerPolicy policy;
+    private final LongFunction<Frame> dropReport;
+    private final Counters counters;
+    /** Frames dropped since the last report reached the queue. */
+    private long unreportedDrops;
     private final ArrayDeque<Frame> pending = new ArrayDeque<>();
     private long queuedBytes;
     private long highWaterBytes;
@@ -40,27 +52,89 @@ final class OutboundQueue {
     /** A CLOSE frame is queued: nothing more is accepted, but what is queued is still written. */
     private boolean ending;
 
+    /** A {@code DISCONNECT} queue with private counters. */
     OutboundQueue(Connection connection, long budgetBytes) {
+        this(connection, budgetBytes, SlowConsumerPolicy.DISCONNECT, null, new Counters());
+    }
+
+    /**
+     * @param dropReport makes the frame that tells the client how many frames were dropped; required unless
+     *                   {@code policy} is {@code DISCONNECT}
+     */
+    OutboundQueue(Connection connection, long budgetBytes, SlowConsumerPolicy policy, LongFunction<Frame> dropReport,
+                  Counters counters) {
+        if (policy != SlowConsumerPolicy.DISCONNECT && dropReport == null) {
+            throw new IllegalArgumentException(policy + " needs a drop report");
+        }
         this.connection = connection;
         this.budgetBytes = budgetBytes;
+        this.policy = policy;
+        this.dropReport = dropReport;
+        this.counters = counters;
     }
 
     synchronized Offer enqueue(Frame frame) {
         if (closed || ending) {
             return Offer.CLOSED;
         }
+        if (policy == SlowConsumerPolicy.CONFLATE && frame.key() != null) {
+            dropWhere(queued -> frame.key().equals(queued.key()));
+        }
         if (queuedBytes + frame.bytes() > budgetBytes) {
-            close();
-            return Offer.OVERFLOW;
+            if (policy == SlowConsumerPolicy.DISCONNECT) {
+                close();
+                return Offer.OVERFLOW;
+            }
+            makeRoomFor(frame);
+            if (queuedBytes + frame.bytes() > budgetBytes) {
+                drop(1); // larger than all the room there is: the new frame is the one dropped
+                return writing ? Offer.QUEUED : start();
+            }
         }
         pending.addLast(frame);
         queuedBytes += frame.bytes();
         highWaterBytes = Math.max(highWaterBytes, queuedBytes);
-        if (writing) {
-            return Offer.QUEUED;
-        }
+        counters.queued(queuedBytes);
+        return writing ? Offer.QUEUED : start();
+    }
+
+    private Offer start() {
         writing = true;
         return Offer.START;
+    }
+
+    /** Drops the oldest frames not yet being written until {@code frame} fits or nothing is left to drop. */
+    private void makeRoomFor(Frame frame) {
+        Iterator<Frame> frames = pending.iterator();
+        if (writing && frames.hasNext()) {
+            frames.next(); // the head is being written
+        }
+        while (queuedBytes + frame.bytes() > budgetBytes && frames.hasNext()) {
+            queuedBytes -= frames.next().bytes();
+            frames.remove();
+            drop(1);
+        }
+    }
+
+    /** Drops the queued frames, not yet being written, that {@code condition} selects. */
+    private void dropWhere(Predicate<Frame> condition) {
+        Iterator<Frame> frames = pending.iterator();
+        if (writing && frames.hasNext()) {
+            frames.next(); // the head is being written
+        }
+        while (frames.hasNext()) {
+            Frame queued = frames.next();
+            if (condition.test(queued)) {
+                queuedBytes -= queued.bytes();
+                frames.remove();
+                drop(1);
+            }
+        }
+    }
+
+    private void drop(long frames) {
+        unreportedDrops += frames;
+        counters.dropped(frames);
     }
 
     /**
@@ -89,6 +163,14 @@ final class OutboundQueue {
         while (true) {
             Frame next;
             synchronized (this) {
+                if (unreportedDrops > 0 && !closed && !ending) {
+                    // No write is in flight here, so the report can go first: the client learns of the gap
+                    // before the frames that follow it.
+                    Frame report = dropReport.apply(unreportedDrops);
+                    unreportedDrops = 0;
+                    pending.addFirst(report);
+                    queuedBytes += report.bytes();
+                }
                 next = closed ? null : pending.peekFirst();
                 if (next == null) {
                     writing = false;
@@ -112,6 +194,9 @@ final class OutboundQueue {
             Frame done = pending.pollFirst();
             if (done != null) {
                 queuedBytes -= done.bytes();
+                if (failure == null && (done.kind() == Frame.Kind.TEXT || done.kind() == Frame.Kind.BINARY)) {
+                    counters.delivered(done.bytes());
+                }
                 if (done.kind() == Frame.Kind.CLOSE) {
                     close();
                 }

@@ -1,6 +1,7 @@
 package dev.herald.hub;
 
 import dev.herald.protocol.FrameCodec;
+import dev.herald.protocol.Inbound;
 import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
 import dev.herald.protocol.Outbound;
@@ -59,9 +60,12 @@ final class Room extends Audience {
     }
 
     /** Broadcasts a message from {@code from}, encoded once; acknowledges {@code ref} when given. */
-    synchronized void publish(Client from, String text, String ref, Instant now, Fanout fanout) {
+    synchronized void publish(Client from, Inbound.Publish publish, Instant now, Fanout fanout) {
         offset++;
-        offerToAll(encode(new Outbound.Message(name, offset, from.member(), text, TIMESTAMP.format(now))), fanout);
+        String ref = publish.ref();
+        Outbound.Message message = new Outbound.Message(name, offset, from.member(), publish.text(),
+                TIMESTAMP.format(now), publish.key());
+        offerToAll(Frame.keyed(codec.encode(message), publish.key()), fanout);
         if (ref != null) {
             fanout.offer(from, encode(new Outbound.Ack(ref, offset)));
         }

@@ -9,7 +9,9 @@ public enum ErrorCode {
     /** A field is missing, of the wrong type, empty or too long. */
     BAD_MESSAGE("bad_message"),
     /** Over the per-connection rate; the frame was not broadcast. */
-    RATE_LIMITED("rate_limited");
+    RATE_LIMITED("rate_limited"),
+    /** Frames were dropped for this lagging client (policies drop-oldest and conflate); {@code count} says how many. */
+    DROPPED("dropped");
 
     private final String wireName;
 

@@ -25,7 +25,7 @@ public final class FrameCodec {
 
     /** Which fields each client type may carry, and that each must be a string when present. */
     private static final Map<String, Set<String>> STRING_FIELDS = Map.of(
-            "publish", Set.of("text", "ref"),
+            "publish", Set.of("text", "ref", "key"),
             "presence", Set.of(),
             "ping", Set.of("ref"));
 
@@ -57,6 +57,10 @@ public final class FrameCodec {
         }
         if (ref != null && (ref.isEmpty() || ref.length() > Inbound.MAX_REF_LENGTH)) {
             return reject(ErrorCode.BAD_MESSAGE, "ref must be 1 to " + Inbound.MAX_REF_LENGTH + " characters", null);
+        }
+        if (object.get("key") instanceof JsonString key
+                && (key.getString().isEmpty() || key.getString().length() > Inbound.MAX_REF_LENGTH)) {
+            return reject(ErrorCode.BAD_MESSAGE, "key must be 1 to " + Inbound.MAX_REF_LENGTH + " characters", ref);
         }
         Inbound frame;
         try {

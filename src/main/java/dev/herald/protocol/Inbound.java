@@ -16,8 +16,11 @@ public sealed interface Inbound {
     /** Longest accepted {@code ref}. */
     int MAX_REF_LENGTH = 64;
 
-    /** Broadcast {@code text} to the room; acknowledge with {@code ref} when given. */
-    record Publish(String text, String ref) implements Inbound {
+    /**
+     * Broadcast {@code text} to the room; acknowledge with {@code ref} when given. {@code key} (optional) names
+     * what the message is about, so that a lagging client in a {@code conflate} room keeps only the newest.
+     */
+    record Publish(String text, String ref, String key) implements Inbound {
     }
 
     /** Ask for the member list. */

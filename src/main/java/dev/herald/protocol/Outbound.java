@@ -28,8 +28,11 @@ public sealed interface Outbound {
     record Joined(String room, Member member, int count) implements Outbound {
     }
 
-    /** A published text, to every member; {@code ts} is ISO-8601 UTC with milliseconds. */
-    record Message(String room, long offset, Member from, String text, String ts) implements Outbound {
+    /**
+     * A published text, to every member; {@code ts} is ISO-8601 UTC with milliseconds, {@code key} the
+     * publish's conflation key (omitted when it had none).
+     */
+    record Message(String room, long offset, Member from, String text, String ts, String key) implements Outbound {
     }
 
     /** To the remaining members when someone leaves; {@code reason} is a {@link LeaveReason} wire name. */
@@ -48,11 +51,20 @@ public sealed interface Outbound {
     record Pong(String ref) implements Outbound {
     }
 
-    /** A frame that could not be served; the connection stays open. */
-    record Error(String code, String message, String ref) implements Outbound {
+    /**
+     * A frame that could not be served, or (code {@code dropped}) frames the server dropped for this lagging
+     * client, {@code count} of them; the connection stays open. Absent fields are omitted.
+     */
+    record Error(String code, String message, String ref, Long count) implements Outbound {
 
         public Error(ErrorCode code, String message, String ref) {
-            this(code.wireName(), message, ref);
+            this(code.wireName(), message, ref, null);
+        }
+
+        /** The report of {@code count} frames dropped by the {@code drop-oldest} or {@code conflate} policy. */
+        public static Error dropped(long count) {
+            return new Error(ErrorCode.DROPPED.wireName(), count + " messages were dropped because this client fell "
+                    + "behind", null, count);
         }
     }
 }

@@ -323,7 +323,7 @@ class SettingsLoaderTest {
         HeraldSettings copy = new HeraldSettings(settings.host(), settings.port(), settings.maxMessageBytes(),
                 settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(),
                 settings.maxConnections(), settings.maxConnectionsPerAddress(), settings.queueBytes(),
-                settings.pingSeconds(), settings.idleSeconds(), settings.drainSeconds(), source, settings.auth(), null, null);
+                settings.slowConsumerPolicies(), settings.pingSeconds(), settings.idleSeconds(), settings.drainSeconds(), source, settings.auth(), null, null);
         source.add("https://b.example");
         assertEquals(List.of("https://a.example"), copy.allowedOrigins());
         assertThrows(UnsupportedOperationException.class, () -> copy.allowedOrigins().add("x"));
@@ -375,10 +375,30 @@ class SettingsLoaderTest {
     @Test
     void numericSettingsAreTheOnesValidatedAsNumbers() {
         for (Setting setting : Setting.values()) {
-            if (!NUMERIC.contains(setting) && setting != Setting.AUTH) {
+            if (!NUMERIC.contains(setting) && !Set.of(Setting.AUTH, Setting.SLOW_CONSUMER_POLICY,
+                    Setting.SLOW_CONSUMER_POLICIES).contains(setting)) {
                 load(setting, "not-a-number"); // text, list and path settings accept any text
             }
         }
+    }
+
+    @Test
+    void slowConsumerPoliciesMatchRoomPatternsFirstMatchWins() {
+        Map<Setting, String> values = new EnumMap<>(Setting.class);
+        values.put(Setting.SLOW_CONSUMER_POLICY, "drop-oldest");
+        values.put(Setting.SLOW_CONSUMER_POLICIES, "prices-*=conflate, *-feed=disconnect, news=drop-oldest");
+        SlowConsumerPolicies policies = SettingsLoader.load(values::get).slowConsumerPolicies();
+        assertEquals(SlowConsumerPolicy.CONFLATE, policies.forRoom("prices-eur"));
+        assertEquals(SlowConsumerPolicy.DISCONNECT, policies.forRoom("main-feed"));
+        assertEquals(SlowConsumerPolicy.DROP_OLDEST, policies.forRoom("news"));
+        assertEquals(SlowConsumerPolicy.DROP_OLDEST, policies.forRoom("lobby"), "the default");
+        assertEquals(SlowConsumerPolicy.DROP_OLDEST, policies.forRoom(null));
+        assertEquals(SlowConsumerPolicy.DISCONNECT, HeraldSettings.defaults().slowConsumerPolicies().forRoom("x"));
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> load(Setting.SLOW_CONSUMER_POLICIES, "x=explode"));
+        assertTrue(bad.getMessage().contains("herald.slow-consumer-policies"), bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> load(Setting.SLOW_CONSUMER_POLICY, "ignore"));
+        assertThrows(IllegalArgumentException.class, () -> load(Setting.SLOW_CONSUMER_POLICIES, "no-equals"));
     }
 
     @Test

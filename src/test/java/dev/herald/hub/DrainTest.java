@@ -82,7 +82,7 @@ class DrainTest {
         EventConnection reader = new EventConnection(false);
         Client member = hub.joinRoom(reader, "lobby", "reader", null);
         for (int i = 1; i <= 3; i++) {
-            hub.onFrame(member, new Inbound.Publish("m" + i, null));
+            hub.onFrame(member, new Inbound.Publish("m" + i, null, null));
         }
         hub.close(); // waits out the deadline: an in-memory connection never reports itself gone
         List<String> events = reader.events();
@@ -96,7 +96,7 @@ class DrainTest {
         Hub hub = hub(1);
         EventConnection stalled = new EventConnection(true);
         Client member = hub.joinRoom(stalled, "lobby", "stalled", null);
-        hub.onFrame(member, new Inbound.Publish("never written", null));
+        hub.onFrame(member, new Inbound.Publish("never written", null, null));
         CompletableFuture<Void> closing = CompletableFuture.runAsync(hub::close);
         EventConnection refused = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -304,8 +304,8 @@ class HubTest {
     void welcomeCarriesTheConfiguredHeartbeatAndLatestOffset() {
         config.put(Setting.PING_SECONDS, "7");
         Client ann = join(connection(1), "lobby", "ann");
-        hub().onFrame(ann, new Inbound.Publish("one", null));
-        hub().onFrame(ann, new Inbound.Publish("two", null));
+        hub().onFrame(ann, new Inbound.Publish("one", null, null));
+        hub().onFrame(ann, new Inbound.Publish("two", null, null));
         RecordingConnection late = connection(2);
         join(late, "lobby", "late");
         JsonObject welcome = late.last();
@@ -320,7 +320,7 @@ class HubTest {
         RecordingConnection other = connection(2);
         join(other, "other", "bob");
         assertEquals(1, lobby.texts().size(), "a join in another room is not announced here");
-        hub().onFrame(ann, new Inbound.Publish("hi", null));
+        hub().onFrame(ann, new Inbound.Publish("hi", null, null));
         assertEquals(1, other.texts().size(), "a message in another room is not delivered here");
     }
 
@@ -376,9 +376,9 @@ class HubTest {
         annConnection.forget();
         bobConnection.forget();
 
-        hub().onFrame(ann, new Inbound.Publish("one", null));
-        hub().onFrame(bob, new Inbound.Publish("two", null));
-        hub().onFrame(ann, new Inbound.Publish("three", null));
+        hub().onFrame(ann, new Inbound.Publish("one", null, null));
+        hub().onFrame(bob, new Inbound.Publish("two", null, null));
+        hub().onFrame(ann, new Inbound.Publish("three", null, null));
 
         for (RecordingConnection connection : List.of(annConnection, bobConnection)) {
             List<JsonObject> messages = connection.json();
@@ -404,11 +404,11 @@ class HubTest {
         RecordingConnection bobConnection = connection(2);
         Client ann = join(annConnection, "lobby", "ann");
         join(bobConnection, "lobby", "bob");
-        hub().onFrame(ann, new Inbound.Publish("first", null));
+        hub().onFrame(ann, new Inbound.Publish("first", null, null));
         annConnection.forget();
         bobConnection.forget();
 
-        hub().onFrame(ann, new Inbound.Publish("hello", "r-42"));
+        hub().onFrame(ann, new Inbound.Publish("hello", "r-42", null));
 
         List<JsonObject> annFrames = annConnection.json();
         assertEquals(List.of("message", "ack"), annFrames.stream().map(f -> f.getString("type")).toList());
@@ -473,7 +473,7 @@ class HubTest {
         assertFalse(errors.get(1).containsKey("ref"));
         assertEquals(List.of(), connection.closures());
         assertEquals(List.of(), other.texts());
-        hub().onFrame(ann, new Inbound.Publish("still here", null));
+        hub().onFrame(ann, new Inbound.Publish("still here", null, null));
         assertEquals("message", connection.last().getString("type"));
     }
 
@@ -500,7 +500,7 @@ class HubTest {
         bobConnection.forget();
         int sent = 10;
         for (int i = 0; i < sent; i++) {
-            hub().onFrame(ann, new Inbound.Publish("m" + i, "r" + i));
+            hub().onFrame(ann, new Inbound.Publish("m" + i, "r" + i, null));
         }
         List<JsonObject> errors = annConnection.json("error");
         List<JsonObject> messages = bobConnection.json("message");
@@ -637,7 +637,7 @@ class HubTest {
     @Test
     void lastMemberLeavingEmptiesTheRoom() {
         Client ann = join(connection(1), "lobby", "ann");
-        hub().onFrame(ann, new Inbound.Publish("one", null));
+        hub().onFrame(ann, new Inbound.Publish("one", null, null));
         hub().disconnected(ann);
         RecordingConnection next = connection(2);
         join(next, "lobby", "bob");
@@ -658,7 +658,7 @@ class HubTest {
         String text = "x".repeat(200);
         int published = 20; // about 5 KB each for both queues: far over the slow one's 1024 bytes
         for (int i = 0; i < published; i++) {
-            hub().onFrame(healthy, new Inbound.Publish(text, null));
+            hub().onFrame(healthy, new Inbound.Publish(text, null, null));
         }
 
         assertEquals(List.of(Closure.SLOW_CONSUMER), stalledConnection.closures());
@@ -679,7 +679,7 @@ class HubTest {
         assertEquals("slow", left.getString("reason"));
         assertEquals(1, left.getInt("count"));
 
-        hub().onFrame(healthy, new Inbound.Publish("after", null));
+        hub().onFrame(healthy, new Inbound.Publish("after", null, null));
         assertEquals("after", healthyConnection.last().getString("text"));
         assertEquals(List.of(), healthyConnection.closures());
     }
@@ -755,7 +755,7 @@ class HubTest {
         Client bob = join(other, "lobby", "bob");
         hub().close(ann, Closure.NORMAL);
         connection.forget();
-        hub().onFrame(bob, new Inbound.Publish("hi", null));
+        hub().onFrame(bob, new Inbound.Publish("hi", null, null));
         assertEquals(List.of(), connection.texts());
         assertEquals(1, other.json("message").size());
     }

@@ -3,6 +3,7 @@ package dev.herald.hub;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.config.SlowConsumerPolicy;
 import dev.herald.protocol.Closure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -351,5 +352,62 @@ class OutboundQueueTest {
             assertEquals(next[producer]++, Integer.parseInt(parts[1]), "FIFO per producer");
         }
         assertEquals(0, queue.queuedBytes());
+    }
+    // ---- slow-consumer policies ---------------------------------------------------------------------
+
+    private OutboundQueue policyQueue(SlowConsumerPolicy policy, Counters counters) {
+        return new OutboundQueue(connection, 30, policy, dropped -> Frame.text("dropped:" + dropped), counters);
+    }
+
+    @Test
+    void dropOldestKeepsTheClientAndReportsTheGapBeforeTheNextFrame() {
+        Counters counters = new Counters();
+        OutboundQueue queue = policyQueue(SlowConsumerPolicy.DROP_OLDEST, counters);
+        offer(queue, Frame.text("0123456789")); // in flight, never dropped
+        offer(queue, Frame.text("1111111111"));
+        offer(queue, Frame.text("2222222222"));
+        assertEquals(OutboundQueue.Offer.QUEUED, offer(queue, Frame.text("3333333333")), "room is made, no overflow");
+        connection.completeNext(null);
+        connection.completeNext(null);
+        connection.completeNext(null);
+        assertEquals(List.of("text:0123456789", "text:dropped:1", "text:2222222222", "text:3333333333"),
+                connection.sent());
+        assertEquals(1, counters.snapshot().drops());
+    }
+
+    @Test
+    void conflateKeepsOnlyTheNewestQueuedMessagePerKeyInOrder() {
+        Counters counters = new Counters();
+        OutboundQueue queue = policyQueue(SlowConsumerPolicy.CONFLATE, counters);
+        offer(queue, Frame.keyed("a1", "a")); // in flight: never replaced
+        offer(queue, Frame.keyed("b1", "b"));
+        offer(queue, Frame.keyed("a2", "a"));
+        offer(queue, Frame.keyed("b2", "b"));
+        offer(queue, Frame.keyed("a3", "a"));
+        while (!connection.pending.isEmpty()) {
+            connection.completeNext(null);
+        }
+        assertEquals(List.of("text:a1", "text:dropped:2", "text:b2", "text:a3"), connection.sent());
+        assertEquals(2, counters.snapshot().drops());
+    }
+
+    @Test
+    void disconnectPolicyCountsDeliveriesAndHighWater() {
+        Counters counters = new Counters();
+        OutboundQueue queue = new OutboundQueue(connection, 100, SlowConsumerPolicy.DISCONNECT, null, counters);
+        connection.inline = true;
+        offer(queue, Frame.text("hello"));
+        offer(queue, Frame.text("world!"));
+        Counters.Snapshot totals = counters.snapshot();
+        assertEquals(2, totals.deliveries());
+        assertEquals(11, totals.bytesOut());
+        assertEquals(6, totals.queueHighWaterBytes());
+    }
+
+    @Test
+    void aFrameLargerThanTheWholeBudgetIsTheOneDropped() {
+        OutboundQueue queue = policyQueue(SlowConsumerPolicy.DROP_OLDEST, new Counters());
+        offer(queue, Frame.text("x".repeat(31)));
+        assertEquals(List.of("text:dropped:1"), connection.sent());
     }
 }

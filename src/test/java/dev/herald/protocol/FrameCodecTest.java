@@ -35,8 +35,9 @@ class FrameCodecTest {
 
     @Test
     void decodesEachClientType() {
-        assertEquals(new Inbound.Publish("hi", "r"), codec.decode("{\"type\":\"publish\",\"text\":\"hi\",\"ref\":\"r\"}"));
-        assertEquals(new Inbound.Publish("hi", null), codec.decode("{\"text\":\"hi\",\"type\":\"publish\",\"extra\":[1]}"));
+        assertEquals(new Inbound.Publish("hi", "r", null), codec.decode("{\"type\":\"publish\",\"text\":\"hi\",\"ref\":\"r\"}"));
+        assertEquals(new Inbound.Publish("hi", null, null), codec.decode("{\"text\":\"hi\",\"type\":\"publish\",\"extra\":[1]}"));
+        assertEquals(new Inbound.Publish("hi", null, "eur"), codec.decode("{\"type\":\"publish\",\"text\":\"hi\",\"key\":\"eur\"}"));
         assertInstanceOf(Inbound.PresenceRequest.class, codec.decode("{\"type\":\"presence\"}"));
         assertEquals(new Inbound.Ping("p"), codec.decode("{\"type\":\"ping\",\"ref\":\"p\"}"));
         assertEquals(new Inbound.Ping(null), codec.decode("{\"type\":\"ping\"}"));
@@ -58,6 +59,8 @@ class FrameCodecTest {
             "{\"type\":\"publish\",\"text\":{}}        | bad_message",
             "{\"type\":\"publish\",\"text\":\"a\",\"ref\":9} | bad_message",
             "{\"type\":\"ping\",\"ref\":\"\"}          | bad_message",
+            "{\"type\":\"publish\",\"text\":\"a\",\"key\":\"\"} | bad_message",
+            "{\"type\":\"publish\",\"text\":\"a\",\"key\":7}  | bad_message",
     })
     void rejectsWithTheDocumentedCode(String frame, String code) {
         Inbound decoded = codec.decode(frame.trim());

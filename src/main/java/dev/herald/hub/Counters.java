@@ -1,0 +1,41 @@
+package dev.herald.hub;
+
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The fan-out engine's running totals, kept for later metrics: cheap to bump from many threads at once.
+ */
+public final class Counters {
+
+    private final LongAdder deliveries = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder drops = new LongAdder();
+    private final LongAdder slowDisconnects = new LongAdder();
+    private final LongAccumulator queueHighWater = new LongAccumulator(Math::max, 0);
+
+    /** A consistent-enough copy of the totals. */
+    public record Snapshot(long deliveries, long bytesOut, long drops, long slowDisconnects, long queueHighWaterBytes) {
+    }
+
+    void delivered(long bytes) {
+        deliveries.increment();
+        bytesOut.add(bytes);
+    }
+
+    void dropped(long frames) {
+        drops.add(frames);
+    }
+
+    void slowDisconnect() {
+        slowDisconnects.increment();
+    }
+
+    void queued(long queueBytes) {
+        queueHighWater.accumulate(queueBytes);
+    }
+
+    public Snapshot snapshot() {
+        return new Snapshot(deliveries.sum(), bytesOut.sum(), drops.sum(), slowDisconnects.sum(), queueHighWater.get());
+    }
+}
