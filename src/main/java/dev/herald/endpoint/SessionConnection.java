@@ -29,14 +29,27 @@ final class SessionConnection implements Connection {
         return remoteAddress;
     }
 
+    /**
+     * The session may close between the hub's decision to write and this call (the runtime then throws
+     * IllegalStateException); that is reported as a failed write, like any other, not thrown at the caller,
+     * which may be broadcasting on behalf of another client.
+     */
     @Override
     public void sendText(String text, SendCallback done) {
-        session.getAsyncRemote().sendText(text, handler(done));
+        try {
+            session.getAsyncRemote().sendText(text, handler(done));
+        } catch (RuntimeException e) {
+            done.completed(e);
+        }
     }
 
     @Override
     public void sendBinary(ByteBuffer data, SendCallback done) {
-        session.getAsyncRemote().sendBinary(data, handler(done));
+        try {
+            session.getAsyncRemote().sendBinary(data, handler(done));
+        } catch (RuntimeException e) {
+            done.completed(e);
+        }
     }
 
     @Override

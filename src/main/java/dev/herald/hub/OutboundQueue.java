@@ -179,7 +179,14 @@ final class OutboundQueue {
                 insideSend = true;
                 completedInsideSend = false;
             }
-            next.sendTo(connection, this::completed);
+            try {
+                next.sendTo(connection, this::completed);
+            } catch (RuntimeException e) {
+                // A connection must report failures through the callback; one that throws instead must not
+                // leave this queue "writing" forever, nor fail the broadcast of whoever called pump().
+                LOG.log(Level.WARNING, "a send threw instead of reporting its failure", e);
+                completed(e);
+            }
             synchronized (this) {
                 insideSend = false;
                 if (!completedInsideSend) {

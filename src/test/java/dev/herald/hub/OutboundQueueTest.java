@@ -410,4 +410,18 @@ class OutboundQueueTest {
         offer(queue, Frame.text("x".repeat(31)));
         assertEquals(List.of("text:dropped:1"), connection.sent());
     }
+
+    @Test
+    void aConnectionThatThrowsClosesTheQueueInsteadOfFailingThePump() {
+        Connection throwing = new RecordingConnection() {
+            @Override
+            public synchronized void sendText(String text, SendCallback done) {
+                throw new IllegalStateException("The connection has been closed.");
+            }
+        };
+        OutboundQueue queue = new OutboundQueue(throwing, 1_000);
+        assertEquals(OutboundQueue.Offer.START, queue.enqueue(Frame.text("a")));
+        queue.pump(); // must not throw
+        assertEquals(OutboundQueue.Offer.CLOSED, queue.enqueue(Frame.text("b")));
+    }
 }
