@@ -122,7 +122,7 @@ class SoakIT {
                 publisher.sendText(Frames.publish(i + ":" + FILLER, "p" + i));
                 Thread.sleep(PUBLISH_EVERY_MILLIS);
                 JsonObject frame;
-                while ((frame = poll(publisher)) != null) {
+                while ((frame = poll(publisher, Duration.ZERO)) != null) { // take what arrived, never wait
                     if ("ack".equals(frame.getString("type"))) {
                         last = Math.max(last, frame.getJsonNumber("offset").longValue());
                     }
@@ -130,7 +130,7 @@ class SoakIT {
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (System.nanoTime() < deadline) {
-                JsonObject frame = poll(publisher);
+                JsonObject frame = poll(publisher, Duration.ofMillis(200));
                 if (frame != null && "ack".equals(frame.getString("type"))) {
                     last = Math.max(last, frame.getJsonNumber("offset").longValue());
                 }
@@ -147,7 +147,7 @@ class SoakIT {
         long expected = first;
         try {
             while (expected <= last && System.nanoTime() < deadline) {
-                JsonObject frame = poll(client);
+                JsonObject frame = poll(client, Duration.ofMillis(200));
                 if (frame == null || !"message".equals(frame.getString("type"))) {
                     if (!client.isOpen()) {
                         return expected - 1;
@@ -197,8 +197,8 @@ class SoakIT {
         }
     }
 
-    private static JsonObject poll(HeraldClient client) throws InterruptedException {
-        var frame = client.next(Duration.ofMillis(200));
+    private static JsonObject poll(HeraldClient client, Duration wait) throws InterruptedException {
+        var frame = client.next(wait);
         return frame instanceof dev.herald.client.Frame.Text text ? Frames.json(text.text()) : null;
     }
 
