@@ -14,12 +14,14 @@ import dev.herald.client.HeraldClient;
 import dev.herald.config.Setting;
 import dev.herald.standalone.StandaloneServer;
 import jakarta.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -53,14 +55,7 @@ class StandaloneLimitsIT {
         URI base = start(Map.of(Setting.RATE_PER_SECOND, "5", Setting.RATE_BURST, "5", Setting.RATE_ABUSE_SECONDS, "1"));
         try (HeraldClient flooder = HeraldClient.connect(base.resolve("rooms/flood"))) {
             expect(flooder, "welcome");
-            for (int i = 0; i < 1_000 && !flooder.closeStatus().isDone(); i++) {
-                try {
-                    flooder.sendText(publish("flood " + i));
-                } catch (java.io.IOException closedMeanwhile) {
-                    break;
-                }
-                Thread.sleep(5);
-            }
+            floodUntilClosed(flooder, i -> publish("flood " + i));
             assertEquals(new CloseStatus(1008, "rate limit abuse"), flooder.awaitClose(WAIT));
         }
     }
@@ -69,15 +64,20 @@ class StandaloneLimitsIT {
     void aClassicFlooderIsClosedWith1008Too() throws Exception {
         URI base = start(Map.of(Setting.RATE_PER_SECOND, "5", Setting.RATE_BURST, "5", Setting.RATE_ABUSE_SECONDS, "1"));
         try (HeraldClient flooder = HeraldClient.connect(base)) {
-            for (int i = 0; i < 1_000 && !flooder.closeStatus().isDone(); i++) {
-                try {
-                    flooder.sendText("flood " + i);
-                } catch (java.io.IOException closedMeanwhile) {
-                    break;
-                }
-                Thread.sleep(5);
-            }
+            floodUntilClosed(flooder, i -> "flood " + i);
             assertEquals(new CloseStatus(1008, "rate limit abuse"), flooder.awaitClose(WAIT));
+        }
+    }
+
+    /** Sends a frame every 5 ms, far over 5 per second, until the server closes (at most 1 000 frames). */
+    private static void floodUntilClosed(HeraldClient flooder, IntFunction<String> frame) throws InterruptedException {
+        for (int i = 0; i < 1_000 && !flooder.closeStatus().isDone(); i++) {
+            try {
+                flooder.sendText(frame.apply(i));
+            } catch (IOException closedMeanwhile) {
+                return;
+            }
+            Thread.sleep(5);
         }
     }
 
