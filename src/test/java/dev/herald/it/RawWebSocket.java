@@ -9,16 +9,21 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
  * A WebSocket client on a plain socket, for what real clients will not do: stop reading at the TCP level,
- * send oversized frames, send exactly the handshake another client library sends.
+ * send oversized, fragmented, unmasked or malformed frames, or arbitrary bytes, send exactly the handshake
+ * another client library sends.
  */
 final class RawWebSocket implements AutoCloseable {
 
+    static final int OP_CONTINUATION = 0;
     static final int OP_TEXT = 1;
     static final int OP_BINARY = 2;
     static final int OP_CLOSE = 8;
@@ -29,6 +34,15 @@ final class RawWebSocket implements AutoCloseable {
     record Received(int opcode, byte[] payload) {
         String text() {
             return new String(payload, StandardCharsets.UTF_8);
+        }
+
+        /** The payload as UTF-8, refusing what is not valid UTF-8 (which no server may send in a text frame). */
+        String strictText() throws CharacterCodingException {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(payload))
+                    .toString();
         }
 
         int closeCode() {
@@ -100,31 +114,66 @@ final class RawWebSocket implements AutoCloseable {
         sendFrame(OP_TEXT, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Sends one complete, masked frame, as a well-behaved client would. */
     void sendFrame(int opcode, byte[] payload) throws IOException {
+        sendFrame(true, 0, opcode, true, payload);
+    }
+
+    /**
+     * Sends one frame exactly as described, valid or not: {@code fin} off starts or continues a fragmented
+     * message, {@code rsv} sets the three reserved bits (0–7), {@code opcode} may be any 4-bit value, and
+     * {@code masked} off sends the payload unmasked, which clients must never do.
+     */
+    void sendFrame(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) throws IOException {
+        sendRaw(frame(fin, rsv, opcode, masked, payload));
+    }
+
+    /** Writes {@code bytes} to the socket as they are, for frames no encoder would produce. */
+    void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The wire form of one frame; see {@link #sendFrame(boolean, int, int, boolean, byte[])}. */
+    static byte[] frame(boolean fin, int rsv, int opcode, boolean masked, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x80 | opcode);
+        frame.write((fin ? 0x80 : 0) | (rsv & 7) << 4 | opcode & 0x0f);
+        int maskBit = masked ? 0x80 : 0;
         if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
+            frame.write(maskBit | payload.length);
         } else if (payload.length < 65_536) {
-            frame.write(0x80 | 126);
+            frame.write(maskBit | 126);
             frame.write(payload.length >>> 8);
             frame.write(payload.length & 0xff);
         } else {
-            frame.write(0x80 | 127);
+            frame.write(maskBit | 127);
             for (int shift = 56; shift >= 0; shift -= 8) {
                 frame.write((int) ((long) payload.length >>> shift) & 0xff);
             }
         }
+        if (!masked) {
+            frame.writeBytes(payload);
+            return frame.toByteArray();
+        }
         byte[] mask = new byte[4];
         RANDOM.nextBytes(mask);
-        frame.write(mask);
-        byte[] masked = payload.clone();
-        for (int i = 0; i < masked.length; i++) {
-            masked[i] ^= mask[i & 3];
+        frame.writeBytes(mask);
+        byte[] maskedPayload = payload.clone();
+        for (int i = 0; i < maskedPayload.length; i++) {
+            maskedPayload[i] ^= mask[i & 3];
         }
-        frame.write(masked);
-        out.write(frame.toByteArray());
-        out.flush();
+        frame.writeBytes(maskedPayload);
+        return frame.toByteArray();
+    }
+
+    /** Starts the closing handshake with {@code code}, as a polite client leaves. */
+    void sendClose(int code) throws IOException {
+        sendFrame(OP_CLOSE, new byte[] {(byte) (code >>> 8), (byte) code});
+    }
+
+    /** Gives up on each later read after {@code millis} with a {@link java.net.SocketTimeoutException}. */
+    void readTimeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
     }
 
     /** The next frame; answers pings on the way, as every client must. */
@@ -164,6 +213,18 @@ final class RawWebSocket implements AutoCloseable {
                 return frame;
             }
             dataFramesSkipped[0]++;
+        }
+    }
+
+    /**
+     * Reads (answering pings, discarding data frames) until the server ends the connection: its close frame,
+     * or {@code null} when the TCP connection ended (end of stream or reset) without one.
+     */
+    Received awaitClose() throws IOException {
+        try {
+            return readUntilClose(new long[1]);
+        } catch (EOFException | java.net.SocketException ended) {
+            return null;
         }
     }
 
