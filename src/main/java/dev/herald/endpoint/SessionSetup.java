@@ -18,10 +18,17 @@ final class SessionSetup {
     private SessionSetup() {
     }
 
-    /** Applies the inbound size limit: the runtime closes a larger message with 1009. */
+    /** The runtime's own message buffer beyond Herald's limit, so that Herald's check is the one that answers. */
+    private static final int RUNTIME_HEADROOM = 4 * 1024 * 1024;
+
+    /**
+     * Sizes the runtime's message buffers. Herald checks the limit itself (1009 {@code message too big}, room
+     * told {@code policy}); the runtimes disagree on what theirs covers (Tyrus only fragmented messages, Undertow
+     * all) and close with their own reason text, so theirs is set above Herald's.
+     */
     static void applyLimits(Session session, HeraldSettings settings) {
-        session.setMaxTextMessageBufferSize(settings.maxMessageBytes());
-        session.setMaxBinaryMessageBufferSize(settings.maxMessageBytes());
+        session.setMaxTextMessageBufferSize(settings.maxMessageBytes() + RUNTIME_HEADROOM);
+        session.setMaxBinaryMessageBufferSize(settings.maxMessageBytes() + RUNTIME_HEADROOM);
         // The hub's heartbeat owns idle detection; the runtime's own timeout would close with another code.
         session.setMaxIdleTimeout(0);
     }
@@ -32,11 +39,12 @@ final class SessionSetup {
     }
 
     /**
-     * Handles an error the runtime reported. I/O failures mean the peer went away and are logged quietly;
+     * Handles an error the runtime reported. I/O failures, and errors on a session the runtime has already
+     * closed (a protocol error, a message over its buffer), are the peer's doing and are logged quietly;
      * anything else is a bug: it is logged with its stack trace and the session is closed with 1011.
      */
     static void onError(Hub hub, Client client, Session session, Throwable error) {
-        if (isTransportFailure(error)) {
+        if (isTransportFailure(error) || !session.isOpen()) {
             LOG.log(Level.FINE, "session " + session.getId() + " lost its connection", error);
             if (client != null) {
                 hub.failed(client, error);

@@ -204,7 +204,8 @@ public final class Hub implements AutoCloseable {
             return;
         }
         if (!heardWithinRate(client)) {
-            String ref = frame instanceof Inbound.Publish publish ? publish.ref() : null;
+            String ref = frame instanceof Inbound.Publish publish ? publish.ref()
+                    : frame instanceof Inbound.Ping ping ? ping.ref() : null;
             reply(client, new Outbound.Error(ErrorCode.RATE_LIMITED, "over the rate limit; not broadcast", ref));
             return;
         }

@@ -181,9 +181,13 @@ final class OutboundQueue {
             }
             try {
                 next.sendTo(connection, this::completed);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 // A connection must report failures through the callback; one that throws instead must not
-                // leave this queue "writing" forever, nor fail the broadcast of whoever called pump().
+                // leave this queue "writing" forever, nor fail the broadcast of whoever called pump(). Error is
+                // caught too because Tyrus wraps a text it cannot encode in java.lang.Error.
+                if (e instanceof VirtualMachineError fatal) {
+                    throw fatal;
+                }
                 LOG.log(Level.WARNING, "a send threw instead of reporting its failure", e);
                 completed(e);
             }

@@ -45,7 +45,8 @@ public final class FrameCodec {
         if (object == null) {
             return reject(ErrorCode.BAD_JSON, "a frame must be one JSON object", null);
         }
-        String ref = object.get("ref") instanceof JsonString s ? s.getString() : null;
+        // A ref that is not valid Unicode is never echoed: it could not be sent back.
+        String ref = object.get("ref") instanceof JsonString s && !hasLoneSurrogate(s.getString()) ? s.getString() : null;
         if (!(object.get("type") instanceof JsonString type) || !STRING_FIELDS.containsKey(type.getString())) {
             return reject(ErrorCode.UNKNOWN_TYPE, "type must be one of publish, presence, ping", ref);
         }
@@ -53,6 +54,12 @@ public final class FrameCodec {
             JsonValue value = object.get(field);
             if (value != null && value.getValueType() != JsonValue.ValueType.NULL && !(value instanceof JsonString)) {
                 return reject(ErrorCode.BAD_MESSAGE, field + " must be a string", ref);
+            }
+        }
+        for (String field : STRING_FIELDS.get(type.getString())) {
+            // JSON may escape a lone surrogate ("\ud800"); such text cannot be encoded as UTF-8 for the members.
+            if (object.get(field) instanceof JsonString value && hasLoneSurrogate(value.getString())) {
+                return reject(ErrorCode.BAD_MESSAGE, field + " must be valid Unicode (no lone surrogates)", ref);
             }
         }
         if (ref != null && (ref.isEmpty() || ref.length() > Inbound.MAX_REF_LENGTH)) {
@@ -87,6 +94,18 @@ public final class FrameCodec {
             // runtime exceptions; every one of them means the client sent something that is not JSON.
             return null;
         }
+    }
+
+    private static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Inbound.Rejected reject(ErrorCode code, String message, String ref) {
