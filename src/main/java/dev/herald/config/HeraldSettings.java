@@ -23,6 +23,7 @@ public record HeraldSettings(
         SlowConsumerPolicies slowConsumerPolicies,
         int pingSeconds,
         int idleSeconds,
+        int handshakeSeconds,
         int drainSeconds,
         List<String> allowedOrigins,
         AuthSettings auth,

@@ -26,6 +26,8 @@ public enum Setting {
             "per-room overrides, comma-separated room-pattern=policy (* matches any run), first match wins"),
     PING_SECONDS("ping-seconds", "25", "interval of server pings"),
     IDLE_SECONDS("idle-seconds", "60", "close 1001 when nothing arrives for this long"),
+    HANDSHAKE_SECONDS("handshake-seconds", "10",
+            "standalone: close a connection that has not completed its WebSocket handshake within this time"),
     DRAIN_SECONDS("drain-seconds", "10",
             "on shutdown, close connections with 1012 after their pending frames, within this time; 0 closes at once with 1001"),
     ALLOWED_ORIGINS("allowed-origins", "",

@@ -38,6 +38,7 @@ public final class SettingsLoader {
                         values.list(Setting.SLOW_CONSUMER_POLICIES), Setting.SLOW_CONSUMER_POLICIES.property()),
                 values.integer(Setting.PING_SECONDS, 1, 86_400),
                 values.integer(Setting.IDLE_SECONDS, 1, 86_400),
+                values.integer(Setting.HANDSHAKE_SECONDS, 1, 3_600),
                 values.integer(Setting.DRAIN_SECONDS, 0, 3_600),
                 values.list(Setting.ALLOWED_ORIGINS),
                 auth(values),

@@ -1,40 +1,82 @@
 package dev.herald.standalone;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.ConnectionProbe;
 
 /**
- * Counts the listener's open TCP connections, so that shutdown can wait until drained clients have read their
- * last frames and closed. Why: Grizzly's own graceful shutdown treats upgraded WebSocket connections as idle
- * HTTP connections and closes them at once, dropping frames still in its write queue.
+ * The listener's open TCP connections, with two jobs.
+ *
+ * <p>Shutdown waits until drained clients have read their last frames and closed: Grizzly's own graceful
+ * shutdown treats upgraded WebSocket connections as idle HTTP connections and would close them at once,
+ * dropping frames still in its write queue.
+ *
+ * <p>A handshake deadline: a connection that has not completed its WebSocket upgrade within
+ * {@code handshake-seconds} (a half-sent request, a silent socket) is closed, so that such sockets cannot pile
+ * up. They are not sessions yet, so the hub's connection caps do not see them.
  */
-final class OpenConnections extends ConnectionProbe.Adapter {
+final class OpenConnections extends ConnectionProbe.Adapter implements AutoCloseable {
 
+    private static final Logger LOG = Logger.getLogger(OpenConnections.class.getName());
     private static final long POLL_MILLIS = 20;
+    /** Tyrus marks an upgraded Grizzly connection with this attribute (GrizzlyServerFilter.TYRUS_CONNECTION). */
+    private static final String UPGRADED = "org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter.Connection";
 
-    private final Set<Connection<?>> open = ConcurrentHashMap.newKeySet();
+    private final Map<Connection<?>, Long> acceptedAt = new ConcurrentHashMap<>();
+    private final long handshakeNanos;
+    private final ScheduledExecutorService sweeper;
+
+    OpenConnections(int handshakeSeconds) {
+        this.handshakeNanos = TimeUnit.SECONDS.toNanos(handshakeSeconds);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "herald-handshake-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long periodMillis = Math.max(100, TimeUnit.SECONDS.toMillis(handshakeSeconds) / 4);
+        sweeper.scheduleAtFixedRate(this::closeLateHandshakes, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
 
     @Override
     public void onAcceptEvent(Connection serverConnection, Connection clientConnection) {
-        open.add(clientConnection);
+        acceptedAt.put(clientConnection, System.nanoTime());
     }
 
     @Override
     public void onCloseEvent(Connection connection) {
-        open.remove(connection);
+        acceptedAt.remove(connection);
     }
 
     int count() {
-        return open.size();
+        return acceptedAt.size();
     }
 
     /** Waits until no connection is open or {@code deadlineNanos} (a {@link System#nanoTime()} value) passes. */
     void awaitNone(long deadlineNanos) throws InterruptedException {
-        while (!open.isEmpty() && System.nanoTime() < deadlineNanos) {
+        while (!acceptedAt.isEmpty() && System.nanoTime() < deadlineNanos) {
             TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
         }
+    }
+
+    private void closeLateHandshakes() {
+        long now = System.nanoTime();
+        acceptedAt.forEach((connection, accepted) -> {
+            if (now - accepted > handshakeNanos && connection.getAttributes().getAttribute(UPGRADED) == null) {
+                LOG.log(Level.FINE, "closing {0}: no WebSocket handshake within the deadline", connection.getPeerAddress());
+                acceptedAt.remove(connection);
+                connection.closeSilently();
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
     }
 }

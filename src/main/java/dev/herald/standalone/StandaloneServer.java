@@ -63,7 +63,7 @@ public final class StandaloneServer implements AutoCloseable {
                 listener.setSSLEngineConfig(Tls.serverConfigurator(settings));
             }
             listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
-            OpenConnections connections = new OpenConnections();
+            OpenConnections connections = new OpenConnections(settings.handshakeSeconds());
             listener.getTransport().getConnectionMonitoringConfig().addProbes(connections);
             // WebSocket connections live as long as the hub's heartbeat allows; HTTP keep-alive must not cut them.
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
@@ -115,6 +115,7 @@ public final class StandaloneServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         RunningHub.uninstall(hub);
+        connections.close();
         container.stop();
         try {
             // A short grace period lets the close frames just queued reach their clients.

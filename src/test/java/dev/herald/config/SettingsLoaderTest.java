@@ -27,7 +27,7 @@ class SettingsLoaderTest {
     private static final Set<Setting> NUMERIC = Set.of(Setting.PORT, Setting.MAX_MESSAGE_BYTES,
             Setting.RATE_PER_SECOND, Setting.RATE_BURST, Setting.RATE_ABUSE_SECONDS, Setting.MAX_CONNECTIONS,
             Setting.MAX_CONNECTIONS_PER_ADDRESS, Setting.QUEUE_BYTES, Setting.PING_SECONDS, Setting.IDLE_SECONDS,
-            Setting.DRAIN_SECONDS);
+            Setting.HANDSHAKE_SECONDS, Setting.DRAIN_SECONDS);
 
     private static HeraldSettings load(Setting setting, String value) {
         Map<Setting, String> values = new EnumMap<>(Setting.class);
@@ -323,7 +323,8 @@ class SettingsLoaderTest {
         HeraldSettings copy = new HeraldSettings(settings.host(), settings.port(), settings.maxMessageBytes(),
                 settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(),
                 settings.maxConnections(), settings.maxConnectionsPerAddress(), settings.queueBytes(),
-                settings.slowConsumerPolicies(), settings.pingSeconds(), settings.idleSeconds(), settings.drainSeconds(), source, settings.auth(), null, null);
+                settings.slowConsumerPolicies(), settings.pingSeconds(), settings.idleSeconds(), settings.handshakeSeconds(),
+                settings.drainSeconds(), source, settings.auth(), null, null);
         source.add("https://b.example");
         assertEquals(List.of("https://a.example"), copy.allowedOrigins());
         assertThrows(UnsupportedOperationException.class, () -> copy.allowedOrigins().add("x"));

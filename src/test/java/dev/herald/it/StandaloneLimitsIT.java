@@ -15,12 +15,15 @@ import dev.herald.config.Setting;
 import dev.herald.standalone.StandaloneServer;
 import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -97,6 +100,11 @@ class StandaloneLimitsIT {
             HeraldClient leaving = admitted.remove(0);
             leaving.close();
             leaving.awaitClose(WAIT);
+            // The client sees the close handshake end before the server's close callback frees the slot.
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (server.hub().connectionCount() > 2 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             try (HeraldClient again = HeraldClient.connect(base)) {
                 assertEquals(ProtocolSuite.JOIN, again.nextText(WAIT), "a freed slot admits a new connection");
             }
@@ -256,6 +264,28 @@ class StandaloneLimitsIT {
             client.nextText(WAIT);
             client.sendText("é".repeat(513)); // 1026 bytes in UTF-8, 513 characters
             assertEquals(new CloseStatus(1009, "message too big"), client.awaitClose(Duration.ofSeconds(10)));
+        }
+    }
+
+    @Test
+    void aHandshakeThatNeverCompletesIsCutAtTheDeadlineAndOthersAreServed() throws Exception {
+        URI base = start(Map.of(Setting.HANDSHAKE_SECONDS, "1"));
+        try (Socket silent = new Socket("127.0.0.1", base.getPort());
+             Socket halfSent = new Socket("127.0.0.1", base.getPort())) {
+            halfSent.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            silent.setSoTimeout(10_000);
+            halfSent.setSoTimeout(10_000);
+            long started = System.nanoTime();
+            assertEquals(-1, silent.getInputStream().read(), "a silent socket is closed by the server");
+            assertEquals(-1, halfSent.getInputStream().read(), "a half-sent upgrade is closed by the server");
+            assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(8), "closed near the 1 s deadline");
+            try (HeraldClient client = HeraldClient.connect(base)) {
+                assertEquals(ProtocolSuite.JOIN, client.nextText(WAIT));
+                Thread.sleep(2_500); // past the deadline: an upgraded connection is never cut
+                client.sendText("still here");
+                assertTrue(client.nextText(WAIT).endsWith(" said: still here"));
+            }
         }
     }
 }
