@@ -6,6 +6,7 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
 import jakarta.websocket.MessageHandler;
+import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.io.InputStream;
@@ -104,14 +105,23 @@ public final class HeraldClient implements AutoCloseable {
         return session.isOpen();
     }
 
-    /** Sends a text frame and waits until it is written (at most 30 s). */
+    /** Sends a text frame and waits until it is written (at most 30 s); an IOException once the connection is closed. */
     public void sendText(String text) throws IOException {
-        await(session.getAsyncRemote().sendText(text));
+        await(remote().sendText(text));
     }
 
-    /** Sends a binary frame and waits until it is written (at most 30 s). */
+    /** Sends a binary frame and waits until it is written (at most 30 s); an IOException once the connection is closed. */
     public void sendBinary(byte[] data) throws IOException {
-        await(session.getAsyncRemote().sendBinary(ByteBuffer.wrap(data)));
+        await(remote().sendBinary(ByteBuffer.wrap(data)));
+    }
+
+    /** Tyrus throws IllegalStateException for a closed session; callers of a send expect an IOException. */
+    private RemoteEndpoint.Async remote() throws IOException {
+        try {
+            return session.getAsyncRemote();
+        } catch (IllegalStateException e) {
+            throw new IOException("the connection is closed", e);
+        }
     }
 
     private static void await(Future<Void> write) throws IOException {
