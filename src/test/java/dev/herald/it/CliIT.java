@@ -100,6 +100,17 @@ class CliIT {
     }
 
     @Test
+    void atEndOfInputTheRoomSessionLeavesOnceWhatItSentIsAcknowledged() throws Exception {
+        String url = start();
+        try (CliProcess piped = CliProcess.start("--room", "lobby", "--name", "ann", url)) {
+            piped.writeLine("last words");
+            piped.closeInput();
+            assertEquals(0, piped.awaitExit(EXIT), piped.toString());
+            assertEquals(List.of("[lobby] * you joined as ann; members: ann", "[lobby] ann: last words"), piped.stdout());
+        }
+    }
+
+    @Test
     void aScriptSendsCountMessagesAndSucceedsWhenItsPatternArrives() throws Exception {
         String url = start();
         CliProcess bot = CliProcess.run(EXIT, "-r", "lobby", "-n", "bot", "-s", "ping {n}", "-c", "3",

@@ -6,11 +6,15 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The interactive session: each line read from stdin is sent (published, in a room), each received frame is
- * printed, and the session ends at end of input, {@code /quit}, or when the server closes, in words.
+ * printed, and the session ends at end of input, {@code /quit}, or when the server closes, in words. At end of
+ * input in a room it first waits for the acknowledgements of what it published, so that
+ * {@code echo hi | herald-cli --room lobby …} shows the message before it leaves.
  */
 final class Interactive {
 
@@ -23,8 +27,8 @@ final class Interactive {
               //text     send "/text"
             """;
     private static final Duration POLL = Duration.ofMillis(200);
-    /** How long to wait for the server to answer our close before leaving anyway. */
-    private static final long CLOSE_GRACE_NANOS = Duration.ofSeconds(5).toNanos();
+    /** How long to wait for the server to answer our close, or to acknowledge our last messages, before leaving. */
+    private static final long GRACE_NANOS = Duration.ofSeconds(5).toNanos();
 
     private final HeraldClient client;
     private final Receiver receiver;
@@ -32,6 +36,9 @@ final class Interactive {
     private final BufferedReader in;
     private final PrintStream err;
     private final AtomicInteger refs = new AtomicInteger();
+    private final Set<String> unacknowledged = ConcurrentHashMap.newKeySet();
+    private volatile long inputEndedAt;
+    private volatile boolean inputEnded;
     private volatile long leftAt;
     private volatile boolean leaving;
 
@@ -52,18 +59,23 @@ final class Interactive {
         // Runs as long as the connection lives: each turn waits at most POLL, and the server's idle
         // timeout or our close (with its grace period) ends the connection.
         while (true) {
-            if (receiver.take(POLL) != null) {
-                continue;
-            }
-            if (receiver.closed()) {
+            FramePrinter.Shown shown = receiver.take(POLL);
+            if (shown != null) {
+                if (shown.ref() != null && ("ack".equals(shown.type()) || "error".equals(shown.type()))) {
+                    unacknowledged.remove(shown.ref());
+                }
+            } else if (receiver.closed()) {
                 while (receiver.take(Duration.ZERO) != null) {
                     // print what arrived before the close
                 }
                 return ended(client.closeStatus().join());
-            }
-            if (leaving && System.nanoTime() - leftAt > CLOSE_GRACE_NANOS) {
+            } else if (leaving && System.nanoTime() - leftAt > GRACE_NANOS) {
                 err.println("herald: the server did not answer the close; leaving anyway");
                 return Exit.OK;
+            }
+            if (inputEnded && !leaving
+                    && (unacknowledged.isEmpty() || System.nanoTime() - inputEndedAt > GRACE_NANOS)) {
+                leave();
             }
         }
     }
@@ -87,7 +99,9 @@ final class Interactive {
         } catch (IOException e) {
             err.println("herald: cannot read input: " + e.getMessage());
         }
-        leave();
+        // The main loop leaves once the server has acknowledged what was published (or after a grace period).
+        inputEndedAt = System.nanoTime();
+        inputEnded = true;
     }
 
     /** Sends or runs one line; false when the user asked to quit. */
@@ -99,7 +113,13 @@ final class Interactive {
             return command(line.strip());
         }
         String text = line.startsWith("//") ? line.substring(1) : line;
-        send(room ? RoomFrames.publish(text, nextRef()) : text);
+        if (room) {
+            String ref = nextRef();
+            unacknowledged.add(ref);
+            send(RoomFrames.publish(text, ref));
+        } else {
+            send(text);
+        }
         return true;
     }
 
@@ -107,6 +127,7 @@ final class Interactive {
         String name = line.split("\\s+", 2)[0];
         switch (name) {
             case "/quit" -> {
+                leave();
                 return false;
             }
             case "/help" -> err.print(HELP);
