@@ -24,7 +24,7 @@ import org.glassfish.tyrus.spi.ServerContainer;
 
 /**
  * Herald outside a container: the hub, Tyrus, and a Grizzly listener bound to the configured address
- * (127.0.0.1 by default), speaking wss when a keystore is configured.
+ * (127.0.0.1 by default), speaking wss when a keystore is configured. The same listener serves the browser page.
  */
 public final class StandaloneServer implements AutoCloseable {
 
@@ -68,6 +68,8 @@ public final class StandaloneServer implements AutoCloseable {
             // WebSocket connections live as long as the hub's heartbeat allows; HTTP keep-alive must not cut them.
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);
             http.addListener(listener);
+            // The browser page at /: plain GETs land here, WebSocket upgrades of / go to the classic endpoint.
+            http.getServerConfiguration().addHttpHandler(new WebPage(), CONTEXT_PATH);
             TyrusContainer container = new TyrusContainer(Set.of(ClassicEndpoint.class, RoomEndpoint.class),
                     CONTEXT_PATH, settings.maxMessageBytes() + TRANSPORT_HEADROOM);
             listener.registerAddOn(webSocketAddOn(container));
