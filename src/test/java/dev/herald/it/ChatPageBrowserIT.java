@@ -1,0 +1,279 @@
+package dev.herald.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.config.Setting;
+import dev.herald.standalone.StandaloneServer;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The browser page in real Chromium (Debian's {@code chromium} through {@code chromium-driver}, headless),
+ * served by a real standalone server: two windows chat, markup stays text, the page survives a server restart,
+ * errors are in words, and the page fits a phone. Runs in the {@code browser} profile; without Chromium it
+ * fails and says how to install it.
+ */
+@Timeout(180)
+class ChatPageBrowserIT {
+
+    private static final Path CHROMIUM = Path.of(System.getProperty("herald.chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("herald.chromedriver", "/usr/bin/chromedriver"));
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    /** The README shows this one; every browser run refreshes it from a real conversation. */
+    private static final Path README_SCREENSHOT = Path.of("docs", "screenshot.png");
+
+    @TempDir
+    static Path profiles;
+    private static ChatPage ann;
+    private static ChatPage bob;
+
+    private StandaloneServer server;
+
+    @BeforeAll
+    static void browsers() throws IOException {
+        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the browser tests need " + CHROMIUM + " and " + CHROMEDRIVER
+                        + ". Install them with: apt-get install chromium chromium-driver");
+        ann = new ChatPage(browser("ann"));
+        bob = new ChatPage(browser("bob"));
+    }
+
+    /**
+     * One Chromium per person, each with its own fresh profile, like two people on two machines. The driver is
+     * Debian's, given explicitly, so Selenium Manager never downloads anything; quitting the browser stops it.
+     */
+    private static WebDriver browser(String who) throws IOException {
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+                "--disable-quic", "--lang=en-US", "--window-size=1000,700",
+                "--user-data-dir=" + Files.createDirectories(profiles.resolve(who)));
+        return new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void quit() {
+        for (ChatPage page : new ChatPage[] {ann, bob}) {
+            if (page != null) {
+                page.driver().quit();
+            }
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    private String start(Map<Setting, String> settings) throws IOException {
+        server = StandaloneFixture.start(settings);
+        return page(server.port());
+    }
+
+    /** The page's URL: the server's own root over HTTP, so the browser sends the server's own origin. */
+    private static String page(int port) {
+        return "http://127.0.0.1:" + port + "/";
+    }
+
+    @Test
+    void twoWindowsChatInOneRoomWithPresenceAndMessagesInOrder() throws IOException {
+        String url = start(Map.of());
+        ann.open(url).join("lobby", "ann");
+        ann.await("ann alone in the members list", d -> ann.members().equals(List.of("ann (you)")));
+        bob.open(url).join("lobby", "bob");
+        ann.await("bob in ann's members list", d -> ann.members().equals(List.of("ann (you)", "bob")));
+        bob.await("both in bob's members list", d -> bob.members().equals(List.of("ann", "bob (you)")));
+        assertTrue(ann.systemLines().stream().anyMatch(line -> line.endsWith("bob joined.")), ann.systemLines().toString());
+
+        List<String> conversation = List.of(
+                "ann: Hi Bob! The nightly build is green.",
+                "bob: Great. I'll tag the release after lunch.",
+                "ann: Release notes are in the wiki, section 4.",
+                "bob: Thanks, Ann. Shipping it at 14:00.");
+        for (String line : conversation) {
+            ChatPage speaker = line.startsWith("ann: ") ? ann : bob;
+            int before = speaker.messages().size();
+            speaker.say(line.substring(line.indexOf(": ") + 2));
+            // Each person waits to see their own line before the next one speaks, as people do.
+            speaker.await("own message shown", d -> speaker.messages().size() == before + 1);
+        }
+        for (ChatPage page : List.of(ann, bob)) {
+            page.await("the whole conversation", d -> page.messages().equals(conversation));
+            List<WebElement> times = page.driver().findElements(By.cssSelector("#messages li.msg time"));
+            assertEquals(conversation.size(), times.size());
+            for (WebElement time : times) {
+                assertTrue(time.getText().matches("\\d{1,2}:\\d{2}:\\d{2}.*"), "message time: " + time.getText());
+                assertNotNull(time.getDomAttribute("datetime"));
+            }
+            List<String> offsets = page.driver().findElements(By.cssSelector("#messages li.msg")).stream()
+                    .map(li -> li.getDomAttribute("data-offset")).toList();
+            assertEquals(List.of("1", "2", "3", "4"), offsets);
+        }
+        assertEquals("Connected as ann", ann.statusText());
+        screenshot(ann, "conversation.png");
+        Files.createDirectories(README_SCREENSHOT.getParent());
+        Files.copy(SCREENSHOTS.resolve("conversation.png"), README_SCREENSHOT, StandardCopyOption.REPLACE_EXISTING);
+
+        bob.leave();
+        ann.await("bob gone from the members list", d -> ann.members().equals(List.of("ann (you)")));
+        ann.await("bob's leave line", d -> ann.systemLines().stream().anyMatch(line -> line.endsWith("bob left.")));
+        assertEquals("idle", bob.state());
+    }
+
+    @Test
+    void markupInMessagesAndNamesIsShownAsTextAndNeverRuns() throws IOException {
+        String url = start(Map.of());
+        String scriptTag = "<script>window.heraldPwned = 'script'</script>";
+        String imageTag = "<img src=x onerror=\"window.heraldPwned = 'img'\">";
+        ann.open(url).join("markup", "<i>eve</i>");
+        bob.open(url).join("markup", "bob");
+        ann.say(scriptTag);
+        ann.say(imageTag);
+        List<String> expected = List.of("<i>eve</i>: " + scriptTag, "<i>eve</i>: " + imageTag);
+        for (ChatPage page : List.of(ann, bob)) {
+            page.await("the markup shown as text", d -> page.messages().equals(expected));
+            assertEquals(0L, page.script("return document.querySelectorAll('#messages script, #messages img, #messages i,"
+                    + " #members i').length"), "markup became elements");
+            assertEquals(Boolean.TRUE, page.script("return window.heraldPwned === undefined"), "a message's script ran");
+        }
+        bob.await("eve's name as text", d -> bob.members().equals(List.of("<i>eve</i>", "bob (you)")));
+    }
+
+    @Test
+    void thePageReconnectsAfterTheServerRestartsOnTheSamePort() throws IOException {
+        String url = start(Map.of());
+        int port = server.port();
+        ann.open(url).join("restart", "ann");
+        bob.open(url).join("restart", "bob");
+        ann.await("both members", d -> ann.members().size() == 2);
+
+        server.close();
+        server = null;
+        for (ChatPage page : List.of(ann, bob)) {
+            page.awaitState("reconnecting");
+            assertTrue(page.statusText().contains("Reconnecting in"), page.statusText());
+            assertFalse(page.driver().findElement(By.id("text")).isEnabled(), "typing while disconnected");
+            assertTrue(page.systemLines().stream().anyMatch(line -> line.contains("Connection lost: the server is stopping (1001)")),
+                    page.systemLines().toString());
+        }
+
+        server = StandaloneFixture.start(Map.of(Setting.PORT, Integer.toString(port)));
+        for (ChatPage page : List.of(ann, bob)) {
+            page.awaitState("open");
+            page.await("the reconnect line", d -> page.systemLines().stream().anyMatch(line -> line.endsWith("Reconnected to restart.")));
+        }
+        ann.await("both members again", d -> ann.members().equals(List.of("ann (you)", "bob"))
+                || ann.members().equals(List.of("bob", "ann (you)")));
+        ann.say("back after the restart");
+        bob.await("the message after the restart", d -> bob.messages().contains("ann: back after the restart"));
+    }
+
+    @Test
+    void errorsAreShownInWords() throws IOException {
+        String url = start(Map.of(Setting.RATE_PER_SECOND, "1", Setting.RATE_BURST, "1"));
+        ann.open(url);
+        ann.submitJoin("no spaces allowed", "ann");
+        ann.await("the room name error", d -> ann.joinError().contains("The room name must be 1 to 64 letters"));
+        assertEquals("idle", ann.state());
+
+        ann.join("words", "ann");
+        ann.say("one");
+        ann.say("two");
+        ann.await("the rate limit in words", d -> ann.error().equals(
+                "Not sent: you are sending too fast. Wait a moment, then send again."));
+        // The refused text is handed back, so the user can send it again.
+        assertEquals("two", ann.inputText());
+    }
+
+    @Test
+    void thePageFitsAPhoneScreenWithLabelsFocusAndContrast() throws IOException {
+        String url = start(Map.of());
+        WebDriver phone = bob.driver();
+        Dimension desktop = phone.manage().window().getSize();
+        try {
+            phone.manage().window().setSize(new Dimension(390, 844));
+            bob.open(url);
+            for (String field : List.of("room", "name", "text")) {
+                assertEquals(1L, bob.script("return document.querySelectorAll('label[for=\"" + field + "\"]').length"),
+                        "no label for #" + field);
+            }
+            assertEquals("room", bob.script("return document.activeElement.id"), "the room field has the focus");
+            bob.join("phone", "bob");
+            bob.say("typed on a phone");
+            bob.await("the message", d -> bob.messages().equals(List.of("bob: typed on a phone")));
+            assertEquals("text", bob.script("return document.activeElement.id"), "the message field keeps the focus");
+            assertEquals(Boolean.TRUE, bob.script("return document.documentElement.scrollWidth <= window.innerWidth"),
+                    "the page scrolls sideways at phone width");
+            WebElement send = phone.findElement(By.id("send"));
+            assertTrue(send.isDisplayed() && send.getRect().getX() + send.getRect().getWidth() <= 390, "Send is off screen");
+            assertEquals(List.of(), bob.script(CONTRAST_BELOW_4_5), "text with too little contrast");
+            screenshot(bob, "phone.png");
+        } finally {
+            phone.manage().window().setSize(desktop);
+        }
+    }
+
+    /**
+     * WCAG contrast of every visible text element against the first opaque background behind it; returns
+     * those below 4.5:1 as {@code "selector ratio"}.
+     */
+    private static final String CONTRAST_BELOW_4_5 = """
+            const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+            const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+                .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+            const background = (el) => {
+              for (; el; el = el.parentElement) {
+                const c = rgb(getComputedStyle(el).backgroundColor);
+                if (c.length === 3 || c[3] > 0) return c;
+              }
+              return [255, 255, 255];
+            };
+            const low = [];
+            for (const el of document.querySelectorAll('body *')) {
+              const style = getComputedStyle(el);
+              const ownText = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+              if (!ownText || el.offsetParent === null || style.visibility === 'hidden') continue;
+              const [a, b] = [lum(rgb(style.color)), lum(background(el))];
+              const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+              if (ratio < 4.5) low.push((el.id || el.tagName + '.' + el.className) + ' ' + ratio.toFixed(2));
+            }
+            return low;
+            """;
+
+    private static void screenshot(ChatPage page, String name) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        File shot = ((TakesScreenshot) page.driver()).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+}
