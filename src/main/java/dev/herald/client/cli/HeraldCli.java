@@ -37,6 +37,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "herald-cli", mixinStandardHelpOptions = true, versionProvider = HeraldCli.Version.class,
         sortOptions = false, usageHelpAutoWidth = true,
+        exitCodeOnInvalidInput = Exit.USAGE, exitCodeOnExecutionException = Exit.FAILED,
         description = {
             "Talk to a Herald WebSocket server: the classic endpoint at URL, or a room with --room.",
             "",
