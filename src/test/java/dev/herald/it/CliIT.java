@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.MACSigner;
 import dev.herald.client.HeraldClient;
 import dev.herald.config.Setting;
 import dev.herald.standalone.StandaloneServer;
@@ -132,6 +134,7 @@ class CliIT {
 
     @Test
     void aServerThatStopsEndsTheScriptWithExitCode4AndTheCloseInWords() throws Exception {
+        // The server drains on close: the CLI hears 1012, and closing returns once the CLI has hung up.
         String url = start();
         try (CliProcess waiting = CliProcess.start("--room", "lobby", "--expect", "never said", "--timeout", "60", url)) {
             waiting.closeInput();
@@ -139,7 +142,8 @@ class CliIT {
             server.close();
             server = null;
             assertEquals(4, waiting.awaitExit(EXIT), waiting.toString());
-            assertTrue(waiting.stderr().contains("connection closed by the server: 1001 going away: the server is stopping"),
+            assertTrue(waiting.stderr().contains(
+                    "connection closed by the server: 1012 service restart: the server is restarting; connect again"),
                     waiting.stderr());
         }
     }
@@ -263,12 +267,36 @@ class CliIT {
     }
 
     @Test
+    void aTokenFromTheEnvironmentOrAFileSignsInAndItsSubjectIsTheName(@TempDir Path dir) throws Exception {
+        String secret = "a-cli-test-secret-that-is-at-least-32-bytes";
+        Path secretFile = Files.writeString(dir.resolve("jwt-secret"), secret);
+        String url = start(Map.of(Setting.AUTH, "jwt", Setting.JWT_SECRET_FILE, secretFile.toString(),
+                Setting.JWT_ISSUER, Tokens.ISSUER, Setting.JWT_AUDIENCE, Tokens.AUDIENCE));
+        String token = Tokens.sign(Tokens.valid("alice"), JWSAlgorithm.HS256, new MACSigner(secret));
+
+        CliProcess fromEnvironment = CliProcess.run(Map.of("HERALD_TOKEN", token), EXIT,
+                "-r", "lobby", "-n", "mallory", "-s", "signed in", "-e", "^\\[lobby\\] alice: signed in$", url);
+        assertEquals(0, fromEnvironment.exitCode(), fromEnvironment.toString());
+        assertTrue(fromEnvironment.stderr().contains("(subprotocol herald.v1)"), fromEnvironment.stderr());
+        assertFalse(fromEnvironment.stderr().contains(token), "the token was printed");
+
+        Path tokenFile = Files.writeString(dir.resolve("alice.jwt"), token + "\n");
+        CliProcess fromFile = CliProcess.run(EXIT, "--token-file", tokenFile.toString(), "-s", "classic too",
+                "-e", "said: classic too$", url);
+        assertEquals(0, fromFile.exitCode(), fromFile.toString());
+
+        CliProcess without = CliProcess.run(EXIT, "-r", "lobby", "-e", "never", url);
+        assertEquals(4, without.exitCode(), without.toString());
+        assertTrue(without.stderr().contains("1008 policy violation \"unauthorized\""), without.stderr());
+    }
+
+    @Test
     void helpListsTheOptionsAndExitCodes() throws Exception {
         CliProcess help = CliProcess.run(EXIT, "--help");
         assertEquals(0, help.exitCode(), help.toString());
         String text = String.join("\n", help.stdout());
         for (String expected : List.of("--room", "--name", "--origin", "--subprotocol", "--truststore", "--json",
-                "--send", "--count", "--expect", "--timeout", "Exit codes:", "3   timeout", "4   closed")) {
+                "--send", "--count", "--expect", "--timeout", "--token-file", "Exit codes:", "3   timeout", "4   closed")) {
             assertTrue(text.contains(expected), "help lacks " + expected + ":\n" + text);
         }
     }

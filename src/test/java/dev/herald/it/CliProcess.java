@@ -58,7 +58,9 @@ final class CliProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
+        // Secrets come only from what a test passes, never from the environment the build runs in.
         builder.environment().remove("HERALD_TRUSTSTORE_PASSWORD");
+        builder.environment().remove("HERALD_TOKEN");
         builder.environment().putAll(environment);
         return new CliProcess(builder.start());
     }

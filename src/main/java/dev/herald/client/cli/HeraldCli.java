@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.logging.Level;
@@ -58,12 +59,17 @@ import picocli.CommandLine.Spec;
             "  herald-cli --room lobby --name ann ws://127.0.0.1:9001/",
             "  herald-cli -r lobby -n bot -s 'hi {n}' -c 3 -e 'bot: hi 3' ws://127.0.0.1:9001/",
             "  HERALD_TRUSTSTORE_PASSWORD=... herald-cli --truststore ts.p12 wss://127.0.0.1:9001/",
+            "  herald-cli --token-file alice.jwt --room lobby ws://127.0.0.1:9001/",
             "",
             "Interactive commands: /who, /ping, /raw JSON (rooms only), /quit, /help. //text sends \"/text\"."})
 public final class HeraldCli implements Callable<Integer> {
 
     /** The environment variable holding the truststore password; a flag would show it in {@code ps}. */
     static final String PASSWORD_VARIABLE = "HERALD_TRUSTSTORE_PASSWORD";
+    /** The environment variable holding a JWT for servers with {@code auth=jwt}; a flag would show it in {@code ps}. */
+    static final String TOKEN_VARIABLE = "HERALD_TOKEN";
+    private static final String PROTOCOL = "herald.v1";
+    private static final String BEARER_PREFIX = "herald.bearer.";
     private static final Logger LOG = Logger.getLogger(HeraldCli.class.getName());
     /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
     private static final Logger LIBRARIES = Logger.getLogger("org.glassfish");
@@ -100,6 +106,11 @@ public final class HeraldCli implements Callable<Integer> {
     @Option(names = "--truststore-password-file", paramLabel = "FILE", description = "file holding the truststore password")
     private Path truststorePasswordFile;
 
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "file holding a JWT, for servers with auth=jwt (otherwise $" + TOKEN_VARIABLE
+                    + "); offered as the herald.bearer subprotocol, never put in the URL")
+    private Path tokenFile;
+
     @Option(names = "--json", description = "print room frames raw, as the server sent them")
     private boolean json;
 
@@ -123,7 +134,8 @@ public final class HeraldCli implements Callable<Integer> {
             description = "limit for connecting, and for a script's acknowledgements and --expect lines (default: ${DEFAULT-VALUE})")
     private double timeoutSeconds;
 
-    @Option(names = {"-v", "--verbose"}, description = "log the client libraries' details to stderr")
+    @Option(names = {"-v", "--verbose"},
+            description = "log the client libraries' details to stderr (for debugging: handshake logs may show a token)")
     private boolean verbose;
 
     private final PrintStream out;
@@ -225,10 +237,45 @@ public final class HeraldCli implements Callable<Integer> {
 
     private ClientOptions options() {
         ClientOptions options = ClientOptions.defaults()
-                .withSubprotocols(subprotocols.toArray(String[]::new))
+                .withSubprotocols(offeredSubprotocols().toArray(String[]::new))
                 .withOrigin(origin)
                 .withConnectTimeout(timeout());
         return truststore == null ? options : options.withTruststore(truststore, truststorePassword());
+    }
+
+    /** The --subprotocol values and, with a token, herald.v1 and the token's herald.bearer subprotocol. */
+    private List<String> offeredSubprotocols() {
+        String token = token();
+        if (token == null) {
+            return subprotocols;
+        }
+        List<String> offered = new ArrayList<>(subprotocols);
+        if (!offered.contains(PROTOCOL)) {
+            offered.add(0, PROTOCOL);
+        }
+        offered.add(BEARER_PREFIX + token);
+        return offered;
+    }
+
+    private String token() {
+        String token;
+        if (tokenFile != null) {
+            try {
+                token = Files.readString(tokenFile).strip();
+            } catch (IOException e) {
+                throw usage("cannot read --token-file " + tokenFile + ": " + e.getMessage());
+            }
+        } else {
+            token = System.getenv(TOKEN_VARIABLE);
+        }
+        if (token == null || token.isBlank()) {
+            return null;
+        }
+        // A JWT is base64url parts joined by dots; anything else cannot travel in a subprotocol header.
+        if (!token.strip().matches("[A-Za-z0-9_.-]+")) {
+            throw usage("the token is not a JWT (base64url parts separated by dots)");
+        }
+        return token.strip();
     }
 
     private char[] truststorePassword() {
