@@ -9,20 +9,24 @@
   const MAX_LINES = 500;             // older lines are dropped, so a long session cannot grow without bound
   const FIRST_RETRY_MS = 500;
   const MAX_RETRY_MS = 15000;
+  // After 1012 (the server is draining for a restart) or 1013 (it is full), an instant retry would only be
+  // refused again; the first retry waits 2 to 4 s instead.
+  const BUSY_CODES = new Set([1012, 1013]);
+  const BUSY_FIRST_ATTEMPT = 3;
   // Closes that reconnecting cannot fix: the room or name is wrong, or the server refuses this client.
   const FINAL_REASONS = new Set(['invalid room', 'invalid name', 'unauthorized']);
 
   const el = (id) => document.getElementById(id);
   const ui = {
     status: el('status'), statusText: el('status-text'), retry: el('retry'),
-    join: el('join'), room: el('room'), name: el('name'), joinError: el('join-error'),
+    join: el('join'), room: el('room'), name: el('name'), token: el('token'), joinError: el('join-error'),
     chat: el('chat'), roomName: el('room-name'), leave: el('leave'),
     members: el('members'), memberCount: el('member-count'),
     messages: el('messages'), error: el('error'),
     composer: el('composer'), text: el('text'), send: el('send'),
   };
 
-  let wanted = null;                 // {room, name} while the user wants to be in a room
+  let wanted = null;                 // {room, name, token} while the user wants to be in a room
   let socket = null;
   let attempt = 0;                   // failed connections in a row; 0 once a welcome arrives
   let welcomed = false;              // this connection got its welcome
@@ -40,7 +44,7 @@
   function socketUrl(room, name) {
     const url = new URL('rooms/' + encodeURIComponent(room), window.location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.search = '?name=' + encodeURIComponent(name);
+    url.search = name ? '?name=' + encodeURIComponent(name) : '';
     url.hash = '';
     return url.href;
   }
@@ -49,9 +53,11 @@
     clearTimers();
     welcomed = false;
     setState('connecting', attempt === 0 && !everWelcomed ? 'Connecting…' : 'Reconnecting…');
+    // With a token, it travels as a subprotocol next to herald.v1, so it never appears in a URL or a log.
+    const protocols = wanted.token ? ['herald.v1', 'herald.bearer.' + wanted.token] : [];
     let ws;
     try {
-      ws = new WebSocket(socketUrl(wanted.room, wanted.name));
+      ws = new WebSocket(socketUrl(wanted.room, wanted.name), protocols);
     } catch (e) {
       // Only a malformed URL throws here; nothing to retry.
       stop('Cannot open a connection: ' + e.message);
@@ -77,6 +83,9 @@
     }
     if (welcomed) {
       addSystem('Connection lost: ' + words + '.');
+    }
+    if (BUSY_CODES.has(event.code)) {
+      attempt = Math.max(attempt, BUSY_FIRST_ATTEMPT);
     }
     scheduleReconnect(words);
   }
@@ -182,7 +191,7 @@
     if (text !== undefined && ui.text.value === '') {
       ui.text.value = text;          // give the refused text back, so it is not lost
     }
-    showError(errorWords(frame.code, frame.message));
+    showError(errorWords(frame.code, frame.message, frame.count));
   }
 
   function send(event) {
@@ -334,9 +343,10 @@
     return (known[code] || 'closed') + ' (' + code + ')';
   }
 
-  function errorWords(code, message) {
+  function errorWords(code, message, count) {
     switch (code) {
       case 'rate_limited': return 'Not sent: you are sending too fast. Wait a moment, then send again.';
+      case 'dropped': return 'This page fell behind, so the server skipped ' + (count || 'some') + ' messages.';
       case 'bad_message': return 'Not sent: ' + (message || 'the message was empty or too long') + '.';
       default: return 'The server could not use a frame from this page: ' + (message || code) + '.';
     }
@@ -358,23 +368,26 @@
     event.preventDefault();
     const room = ui.room.value.trim();
     const name = ui.name.value.trim();
+    const token = ui.token.value.trim();
     if (!ROOM_NAME.test(room)) {
       ui.joinError.textContent = 'The room name must be 1 to 64 letters, digits, dots, underscores or hyphens.';
       ui.room.focus();
       return;
     }
-    if (name === '' || name.length > MAX_NAME) {
-      ui.joinError.textContent = 'Please enter a name of up to ' + MAX_NAME + ' characters.';
+    if ((name === '' && token === '') || name.length > MAX_NAME) {
+      ui.joinError.textContent = 'Please enter a name of up to ' + MAX_NAME + ' characters, or a sign-in token.';
       ui.name.focus();
       return;
     }
     ui.joinError.textContent = '';
     try {
-      window.localStorage.setItem('herald.name', name);
+      if (name !== '') {
+        window.localStorage.setItem('herald.name', name);
+      }
     } catch (e) {
       // Storage may be disabled (private mode); remembering the name is only a convenience.
     }
-    wanted = { room, name };
+    wanted = { room, name, token };
     attempt = 0;
     everWelcomed = false;
     showChat(room);

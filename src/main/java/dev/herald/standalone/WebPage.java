@@ -26,6 +26,10 @@ final class WebPage extends CLStaticHttpHandler {
         response.setCharacterEncoding("UTF-8");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Cache-Control", "no-cache");
+        // The listener never times out idle connections (WebSockets live on it), and a stop drains until every
+        // connection has gone; a browser's idle keep-alive connection for these few files would hold that drain
+        // open for its whole drain-seconds. So each file gets its own short-lived connection.
+        response.setHeader("Connection", "close");
         return super.handle(path, request, response);
     }
 }

@@ -39,12 +39,26 @@ final class ChatPage {
     }
 
     void submitJoin(String room, String name) {
+        submitJoin(room, name, null);
+    }
+
+    /** Fills in the form; with a token, opens the sign-in section and pastes it, as a person would. */
+    void submitJoin(String room, String name, String token) {
         WebElement roomField = driver.findElement(By.id("room"));
         roomField.clear();
         roomField.sendKeys(room);
         WebElement nameField = driver.findElement(By.id("name"));
         nameField.clear();
         nameField.sendKeys(name);
+        WebElement tokenField = driver.findElement(By.id("token"));
+        if (token != null) {
+            if (!tokenField.isDisplayed()) {
+                driver.findElement(By.cssSelector("#token-box summary")).click();
+            }
+            tokenField.sendKeys(token);
+        } else if (tokenField.isDisplayed()) {
+            tokenField.clear();
+        }
         driver.findElement(By.id("join-button")).click();
     }
 
@@ -76,11 +90,10 @@ final class ChatPage {
         return texts("#members li");
     }
 
-    /** Each message as {@code name: text}, in page order. */
+    /** Each message as {@code name: text}, in page order, exactly as the page holds the text. */
     List<String> messages() {
-        return driver.findElements(By.cssSelector("#messages li.msg")).stream()
-                .map(li -> li.findElement(By.className("from")).getText() + ": " + li.findElement(By.className("text")).getText())
-                .toList();
+        return strings(script("return [...document.querySelectorAll('#messages li.msg')]"
+                + ".map(li => li.querySelector('.from').textContent + ': ' + li.querySelector('.text').textContent)"));
     }
 
     List<String> systemLines() {
@@ -99,12 +112,20 @@ final class ChatPage {
         return driver.findElement(By.id("text")).getDomProperty("value");
     }
 
-    Object script(String javascript) {
-        return ((JavascriptExecutor) driver).executeScript(javascript);
+    Object script(String javascript, Object... arguments) {
+        return ((JavascriptExecutor) driver).executeScript(javascript, arguments);
     }
 
+    /**
+     * The text of each element matching {@code css}, read in one script: the page re-renders lists such as the
+     * members as a whole, so elements found one call earlier may already be gone.
+     */
     private List<String> texts(String css) {
-        return driver.findElements(By.cssSelector(css)).stream().map(WebElement::getText).toList();
+        return strings(script("return [...document.querySelectorAll(arguments[0])].map(e => e.textContent)", css));
+    }
+
+    private static List<String> strings(Object result) {
+        return ((List<?>) result).stream().map(String::valueOf).toList();
     }
 
     <T> T await(String what, Function<WebDriver, T> condition) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.MACSigner;
 import dev.herald.config.Setting;
 import dev.herald.standalone.StandaloneServer;
 import java.io.File;
@@ -90,6 +92,11 @@ class ChatPageBrowserIT {
 
     @AfterEach
     void stop() {
+        // Leave the page first: the server drains on close and waits for its clients, and a page that is still
+        // open keeps reconnecting, which would hold the drain open for its full drain-seconds.
+        for (ChatPage page : List.of(ann, bob)) {
+            page.driver().get("about:blank");
+        }
         if (server != null) {
             server.close();
             server = null;
@@ -121,15 +128,17 @@ class ChatPageBrowserIT {
                 "bob: Great. I'll tag the release after lunch.",
                 "ann: Release notes are in the wiki, section 4.",
                 "bob: Thanks, Ann. Shipping it at 14:00.");
-        for (String line : conversation) {
-            ChatPage speaker = line.startsWith("ann: ") ? ann : bob;
-            int before = speaker.messages().size();
-            speaker.say(line.substring(line.indexOf(": ") + 2));
-            // Each person waits to see their own line before the next one speaks, as people do.
-            speaker.await("own message shown", d -> speaker.messages().size() == before + 1);
+        for (int said = 1; said <= conversation.size(); said++) {
+            String line = conversation.get(said - 1);
+            (line.startsWith("ann: ") ? ann : bob).say(line.substring(line.indexOf(": ") + 2));
+            // Each reply comes after its line has reached both windows, as in a real conversation; otherwise two
+            // lines typed at once would be ordered by the server, not by this list.
+            List<String> soFar = conversation.subList(0, said);
+            for (ChatPage page : List.of(ann, bob)) {
+                page.await("the conversation so far: " + soFar, d -> page.messages().equals(soFar));
+            }
         }
         for (ChatPage page : List.of(ann, bob)) {
-            page.await("the whole conversation", d -> page.messages().equals(conversation));
             List<WebElement> times = page.driver().findElements(By.cssSelector("#messages li.msg time"));
             assertEquals(conversation.size(), times.size());
             for (WebElement time : times) {
@@ -178,13 +187,14 @@ class ChatPageBrowserIT {
         bob.open(url).join("restart", "bob");
         ann.await("both members", d -> ann.members().size() == 2);
 
+        // The server drains: each page hears 1012 and hangs up, and close() returns once both have.
         server.close();
         server = null;
         for (ChatPage page : List.of(ann, bob)) {
             page.awaitState("reconnecting");
             assertTrue(page.statusText().contains("Reconnecting in"), page.statusText());
             assertFalse(page.driver().findElement(By.id("text")).isEnabled(), "typing while disconnected");
-            assertTrue(page.systemLines().stream().anyMatch(line -> line.contains("Connection lost: the server is stopping (1001)")),
+            assertTrue(page.systemLines().stream().anyMatch(line -> line.contains("Connection lost: the server is restarting (1012)")),
                     page.systemLines().toString());
         }
 
@@ -197,6 +207,25 @@ class ChatPageBrowserIT {
                 || ann.members().equals(List.of("bob", "ann (you)")));
         ann.say("back after the restart");
         bob.await("the message after the restart", d -> bob.messages().contains("ann: back after the restart"));
+    }
+
+    @Test
+    void aSignInTokenGivesTheNameAndAMissingOneIsRefusedInWords(@TempDir Path dir) throws Exception {
+        String secret = "a-browser-test-secret-of-at-least-32-bytes";
+        Path secretFile = Files.writeString(dir.resolve("jwt-secret"), secret);
+        String url = start(Map.of(Setting.AUTH, "jwt", Setting.JWT_SECRET_FILE, secretFile.toString()));
+        ann.open(url);
+        ann.submitJoin("signed", "ann", null);
+        ann.await("the refusal in words", d -> ann.joinError().equals(
+                "The server closed the connection: not authorized (1008)."));
+        assertEquals("idle", ann.state());
+
+        String token = Tokens.sign(Tokens.valid("alice"), JWSAlgorithm.HS256, new MACSigner(secret));
+        ann.submitJoin("signed", "", token);
+        ann.awaitState("open");
+        assertEquals("Connected as alice", ann.statusText());
+        ann.await("alice in the members list", d -> ann.members().equals(List.of("alice (you)")));
+        assertFalse(ann.driver().getCurrentUrl().contains(token), "the token is in the page's URL");
     }
 
     @Test

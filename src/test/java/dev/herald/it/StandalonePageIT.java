@@ -59,6 +59,8 @@ class StandalonePageIT {
         assertEquals(200, page.statusCode());
         assertEquals("text/html;charset=UTF-8", page.headers().firstValue("Content-Type").orElse(""));
         assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
+        // An idle keep-alive connection from a browser would hold a stopping server's drain open.
+        assertEquals("close", page.headers().firstValue("Connection").orElse(""));
         assertTrue(page.body().contains("<script src=\"app.js\" defer></script>"), page.body());
         assertTrue(page.body().contains("Content-Security-Policy"), "the page lost its content security policy");
         for (Map.Entry<String, String> file : Map.of("app.js", "text/javascript", "style.css", "text/css",
