@@ -6,13 +6,15 @@ import org.glassfish.grizzly.http.server.Response;
 
 /**
  * Serves the browser page (src/main/webapp, copied to the class path as {@code herald-web/} by the build) at
- * the standalone server's root. Tyrus answers only WebSocket upgrades, so a plain GET of {@code /} reaches this
- * handler while an upgrade of {@code /} reaches the classic endpoint.
+ * {@code /chat/}, as the WAR does, and sends a plain GET of {@code /} there. Tyrus answers only WebSocket
+ * upgrades, so GETs reach this handler while an upgrade of {@code /} still reaches the classic endpoint.
  */
 final class WebPage extends CLStaticHttpHandler {
 
-    /** The class-path folder holding the page; the POM's resources section puts it there. */
+    /** The class-path folder holding the web files; the POM's resources section puts them there. */
     static final String ROOT = "/herald-web/";
+    /** Where the page lives, here and in the WAR. */
+    static final String PAGE = "/chat/";
 
     WebPage() {
         super(WebPage.class.getClassLoader(), ROOT);
@@ -22,13 +24,20 @@ final class WebPage extends CLStaticHttpHandler {
 
     @Override
     protected boolean handle(String path, Request request, Response response) throws Exception {
+        // The root and the folder without its slash lead to the page; without the slash, its relative links
+        // (app.js, style.css) would resolve against the wrong folder.
+        if (path.isEmpty() || path.equals("/") || path.equals("/chat")) {
+            response.setHeader("Connection", "close");
+            response.sendRedirect(PAGE);
+            return true;
+        }
         // Every file of the page is UTF-8; without a charset browsers guess.
         response.setCharacterEncoding("UTF-8");
         response.setHeader("X-Content-Type-Options", "nosniff");
         response.setHeader("Cache-Control", "no-cache");
-        // The listener never times out idle connections (WebSockets live on it), and a stop drains until every
-        // connection has gone; a browser's idle keep-alive connection for these few files would hold that drain
-        // open for its whole drain-seconds. So each file gets its own short-lived connection.
+        // A stop drains until every connection has gone, and the listener keeps idle connections (WebSockets live
+        // on it): a browser's idle keep-alive connection for these few files would hold that drain open. So each
+        // file gets its own short-lived connection.
         response.setHeader("Connection", "close");
         return super.handle(path, request, response);
     }

@@ -108,7 +108,10 @@ class ChatPageBrowserIT {
         return page(server.port());
     }
 
-    /** The page's URL: the server's own root over HTTP, so the browser sends the server's own origin. */
+    /**
+     * The server's root over HTTP, as the README says to open it: it leads to the page at /chat/, and the browser
+     * sends the server's own origin.
+     */
     private static String page(int port) {
         return "http://127.0.0.1:" + port + "/";
     }
@@ -117,6 +120,7 @@ class ChatPageBrowserIT {
     void twoWindowsChatInOneRoomWithPresenceAndMessagesInOrder() throws IOException {
         String url = start(Map.of());
         ann.open(url).join("lobby", "ann");
+        assertTrue(ann.driver().getCurrentUrl().endsWith("/chat/"), "the root leads to the page: " + ann.driver().getCurrentUrl());
         ann.await("ann alone in the members list", d -> ann.members().equals(List.of("ann (you)")));
         bob.open(url).join("lobby", "bob");
         ann.await("bob in ann's members list", d -> ann.members().equals(List.of("ann (you)", "bob")));

@@ -2,6 +2,7 @@ package dev.herald.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -23,9 +24,11 @@ class PackagingIT {
     @Test
     void theWarHasThePageAtItsRootAndNeitherTheCliNorItsLibraries() throws IOException {
         try (ZipFile war = new ZipFile(WAR.toFile())) {
-            for (String page : List.of("index.html", "app.js", "style.css", "favicon.svg")) {
-                assertNotNull(war.getEntry(page), page + " is not at the WAR's root");
+            for (String page : List.of("chat/index.html", "chat/app.js", "chat/style.css", "chat/favicon.svg")) {
+                assertNotNull(war.getEntry(page), page + " is missing from the WAR");
             }
+            // A welcome file at the root would answer WildFly's WebSocket upgrades of the classic endpoint.
+            assertNull(war.getEntry("index.html"), "index.html at the WAR's root");
             assertNotNull(war.getEntry("WEB-INF/classes/dev/herald/endpoint/ClassicEndpoint.class"));
             // Nimbus JOSE+JWT (authentication) is the one library the WAR ships on purpose.
             List<String> unwanted = war.stream().map(ZipEntry::getName)

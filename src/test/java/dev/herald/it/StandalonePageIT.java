@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The standalone server serves the browser page at {@code /} over plain HTTP while WebSocket upgrades of the same
- * path still reach the classic endpoint. Needs no browser, so it runs in every build; the page itself is tested
+ * The standalone server serves the browser page at {@code /chat/} over plain HTTP, and sends a GET of {@code /}
+ * there, while WebSocket upgrades of {@code /} still reach the classic endpoint. Needs no browser, so it runs in every build; the page itself is tested
  * in Chromium by {@link ChatPageBrowserIT}.
  */
 @Timeout(60)
@@ -54,8 +54,13 @@ class StandalonePageIT {
     }
 
     @Test
-    void aGetOfTheRootServesThePageAndItsFiles() throws Exception {
-        HttpResponse<String> page = get("/");
+    void aGetOfTheRootLeadsToThePageWhichServesItsFiles() throws Exception {
+        for (String path : List.of("/", "/chat")) {
+            HttpResponse<String> redirect = get(path);
+            assertEquals(302, redirect.statusCode(), path);
+            assertTrue(redirect.headers().firstValue("Location").orElse("").endsWith("/chat/"), path);
+        }
+        HttpResponse<String> page = get("/chat/");
         assertEquals(200, page.statusCode());
         assertEquals("text/html;charset=UTF-8", page.headers().firstValue("Content-Type").orElse(""));
         assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(""));
@@ -63,8 +68,8 @@ class StandalonePageIT {
         assertEquals("close", page.headers().firstValue("Connection").orElse(""));
         assertTrue(page.body().contains("<script src=\"app.js\" defer></script>"), page.body());
         assertTrue(page.body().contains("Content-Security-Policy"), "the page lost its content security policy");
-        for (Map.Entry<String, String> file : Map.of("app.js", "text/javascript", "style.css", "text/css",
-                "favicon.svg", "image/svg+xml", "index.html", "text/html").entrySet()) {
+        for (Map.Entry<String, String> file : Map.of("/chat/app.js", "text/javascript", "/chat/style.css", "text/css",
+                "/chat/favicon.svg", "image/svg+xml", "/chat/index.html", "text/html").entrySet()) {
             HttpResponse<String> response = get(file.getKey());
             assertEquals(200, response.statusCode(), file.getKey());
             assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith(file.getValue()), file.getKey());
@@ -74,7 +79,7 @@ class StandalonePageIT {
 
     @Test
     void upgradesOfTheSamePathStillReachTheEndpoints() throws Exception {
-        assertEquals(200, get("/").statusCode());
+        assertEquals(302, get("/").statusCode());
         // A browser on this page sends the server's own origin, which the origin policy allows.
         ClientOptions asThePage = ClientOptions.defaults().withOrigin("http://127.0.0.1:" + server.port());
         try (HeraldClient classic = HeraldClient.connect(URI.create(server.uri()), asThePage);
@@ -82,13 +87,13 @@ class StandalonePageIT {
             assertEquals(ProtocolSuite.JOIN, classic.nextText(WAIT));
             assertEquals("ann", expect(room, "welcome").getJsonObject("you").getString("name"));
         }
-        assertEquals(200, get("/").statusCode());
+        assertEquals(302, get("/").statusCode());
     }
 
     /** The page's promise that user text is never parsed as HTML, kept by never using an HTML sink at all. */
     @Test
     void thePageScriptHasNoHtmlSinks() throws Exception {
-        String script = Files.readString(Path.of("src/main/webapp/app.js"));
+        String script = Files.readString(Path.of("src/main/webapp/chat/app.js"));
         for (String sink : List.of("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
                 "new Function", "setTimeout('", "setTimeout(\"")) {
             assertFalse(script.contains(sink), "app.js uses " + sink);

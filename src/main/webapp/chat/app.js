@@ -40,9 +40,15 @@
 
   // ---- connection -----------------------------------------------------------------------------------------
 
-  /** The room's WebSocket URL, derived from this page's URL: same host, ws or wss, same context path. */
+  /**
+   * The room's WebSocket URL, derived from this page's URL: same host, ws or wss, and the application's root,
+   * which is the path before /chat/ (/ standalone, /herald/ in a container).
+   */
   function socketUrl(room, name) {
-    const url = new URL('rooms/' + encodeURIComponent(room), window.location.href);
+    const path = window.location.pathname;
+    const chat = path.lastIndexOf('/chat');
+    const root = chat >= 0 ? path.slice(0, chat + 1) : new URL('.', window.location.href).pathname;
+    const url = new URL(root + 'rooms/' + encodeURIComponent(room), window.location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     url.search = name ? '?name=' + encodeURIComponent(name) : '';
     url.hash = '';
