@@ -8,7 +8,8 @@
  * - total: every method on the stack, once per sample (what the time was spent under);
  * - packages: the top frame's package, grouping JDK, Grizzly, Tyrus, Yasson and Herald;
  * - threads: which threads the Java samples came from;
- * - native: jdk.NativeMethodSample frames that are work (socket writes), not waits (epoll, park).
+ * - native: jdk.NativeMethodSample frames that are work (socket writes), not waits (epoll, park);
+ * - allocation: jdk.ObjectAllocationSample weight by class and by the first frame outside the JDK.
  * It is the same information as `jfr print --events jdk.ExecutionSample` aggregated, read through the JDK's
  * jdk.jfr.consumer API so no text output has to be parsed. JDK 17 alone, no dependencies.
  */
@@ -40,11 +41,24 @@ public class JfrHotSpots {
         Map<String, Integer> packages = new HashMap<>();
         Map<String, Integer> threads = new HashMap<>();
         Map<String, Integer> nativeBusy = new HashMap<>();
+        Map<String, Long> allocByClass = new HashMap<>();
+        Map<String, Long> allocBySite = new HashMap<>();
+        long allocBytes = 0;
         int samples = 0;
         int nativeSamples = 0;
         int idleNative = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args[0]))) {
             String type = event.getEventType().getName();
+            if (type.equals("jdk.ObjectAllocationSample") && event.getStackTrace() != null
+                    && !event.getStackTrace().getFrames().isEmpty()) {
+                // weight: bytes this sample stands for. The first frame outside java.* says who asked.
+                long weight = event.getLong("weight");
+                allocBytes += weight;
+                String cls = event.getClass("objectClass") == null ? "?" : event.getClass("objectClass").getName();
+                allocByClass.merge(cls, weight, Long::sum);
+                allocBySite.merge(firstNonJdk(event.getStackTrace().getFrames()), weight, Long::sum);
+                continue;
+            }
             boolean nativeSample = type.equals("jdk.NativeMethodSample");
             if (!type.equals("jdk.ExecutionSample") && !nativeSample) {
                 continue;
@@ -87,11 +101,34 @@ public class JfrHotSpots {
         print("top frame's package", packages, samples, 15);
         print("Java samples per thread", threads, samples, 10);
         print("busy native samples (share of Java samples)", nativeBusy, samples, 10);
+        System.out.printf(Locale.ROOT, "%nallocation (jdk.ObjectAllocationSample): %.0f MiB sampled in all%n",
+                allocBytes / 1048576.0);
+        printBytes("allocated, by class", allocByClass, allocBytes, 10);
+        printBytes("allocated, by the first frame outside java.*/jdk.*/sun.*", allocBySite, allocBytes, 15);
     }
 
     /** Native frames where a thread waits rather than works. */
     static final List<String> IDLE_NATIVE = List.of("sun.nio.ch.EPoll.wait", "jdk.internal.misc.Unsafe.park",
             "sun.nio.ch.Net.accept", "sun.nio.ch.Net.poll", "java.lang.Object.wait", "java.lang.Thread.sleep");
+
+    static String firstNonJdk(List<RecordedFrame> frames) {
+        for (RecordedFrame frame : frames) {
+            String n = name(frame);
+            if (!n.startsWith("java.") && !n.startsWith("jdk.") && !n.startsWith("sun.")) {
+                return n;
+            }
+        }
+        return name(frames.get(0));
+    }
+
+    static void printBytes(String title, Map<String, Long> bytes, long total, int top) {
+        System.out.printf("%n%s%n", title);
+        bytes.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(top)
+                .forEach(e -> System.out.printf(Locale.ROOT, "  %5.1f %%  %8.1f MiB  %s%n",
+                        100.0 * e.getValue() / Math.max(1, total), e.getValue() / 1048576.0, e.getKey()));
+    }
 
     static String name(RecordedFrame frame) {
         RecordedMethod m = frame.getMethod();

@@ -711,11 +711,15 @@ public class LoadGenerator {
                 w.execute(() -> w.add(c));
             }
             waitUntil(() -> pendingHandshakes() == 0, deadline);
-            long refused = made.stream().filter(c -> c.failure != null || (!c.open && c.closed)).count();
+            // Only a failed handshake fails the scenario here; connections the server closes later (after the
+            // 101) are counted and reported by the scenario, with their close codes.
+            long refused = made.stream().filter(c -> !c.open && c.closed).count();
             if (pendingHandshakes() > 0 || refused > 0) {
-                String why = made.stream().map(c -> c.failure).filter(f -> f != null).findFirst().orElse("timeout");
+                String why = made.stream().filter(c -> !c.open && c.closed).map(c -> c.closeReason)
+                        .findFirst().orElse("timeout");
                 throw new IOException((count - refused - pendingHandshakes()) + " of " + count
-                        + " connections opened (" + why + ")");
+                        + " connections opened (" + refused + " refused: " + why + "; "
+                        + closedSummary(made) + ")");
             }
             return made;
         }
@@ -805,6 +809,25 @@ public class LoadGenerator {
                 closeQuietly(c);
             }
         }
+    }
+
+    /** How connections that had opened were closed: "1001 idle timeout x 3, reset x 2", or "none". */
+    static String closedSummary(List<Conn> conns) {
+        Map<String, Integer> byCause = new LinkedHashMap<>();
+        for (Conn c : conns) {
+            if (c.open && c.closed) {
+                String cause = c.closeCode > 0 ? c.closeCode + " " + c.closeReason
+                        : c.closeReason.contains("reset") || c.closeReason.contains("Broken pipe") ? "reset"
+                        : c.closeReason;
+                byCause.merge(cause, 1, Integer::sum);
+            }
+        }
+        if (byCause.isEmpty()) {
+            return "none";
+        }
+        StringBuilder sb = new StringBuilder();
+        byCause.forEach((cause, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(cause).append(" x ").append(n));
+        return sb.toString();
     }
 
     static boolean waitUntil(BooleanSupplier condition, long deadlineNanos) {
@@ -1251,8 +1274,7 @@ public class LoadGenerator {
     static void checkHealthy(List<Conn> subs, Result r) {
         long closed = subs.stream().filter(c -> c.closed).count();
         if (closed > 0) {
-            Conn first = subs.stream().filter(c -> c.closed).findFirst().get();
-            r.error = closed + " healthy subscribers were closed (first: " + first.closeCode + " " + first.closeReason + ")";
+            r.error = closed + " healthy subscribers were closed by the server: " + closedSummary(subs);
         }
     }
 
@@ -1338,6 +1360,18 @@ public class LoadGenerator {
             Conn pubConn = s.connect(Role.PUBLISHER, 1, config.settleSeconds, 0).get(0);
             long n = config.aSubscribers + 1;
             s.awaitJoins(n * (n + 1) / 2, config.settleSeconds);
+            Publisher pub = new Publisher(s, pubConn);
+            long deadline = System.nanoTime() + (long) ((config.cBurstSeconds + 3 * config.aSeconds + 60) * 1e9);
+            // A baseline minutes, not a quarter of an hour, before the stalled run: this shared machine's load
+            // drifts, so "healthy throughput with a stalled client" is compared with both this and (a).
+            long warmEnd = System.nanoTime() + (long) (config.aWarmupSeconds * 1e9);
+            pub.windowed(config.aMessageBytes, config.aWindow, Long.MAX_VALUE, () -> System.nanoTime() < warmEnd, deadline);
+            long b0 = s.deliveries();
+            long tb0 = System.nanoTime();
+            long baseEnd = tb0 + (long) (config.aSeconds * 1e9);
+            pub.windowed(config.aMessageBytes, config.aWindow, Long.MAX_VALUE, () -> System.nanoTime() < baseEnd, deadline);
+            double baseline = (s.deliveries() - b0) / ((System.nanoTime() - tb0) / 1e9);
+            pub.awaitDelivered(deadline);
             Conn stalled = s.connect(Role.STALLED, 1, config.settleSeconds, config.cStalledRcvbuf).get(0);
             s.awaitJoins(n * (n + 1) / 2 + n, config.settleSeconds);
             long heapBefore = probe.retained(true);
@@ -1345,10 +1379,8 @@ public class LoadGenerator {
             boolean peakReset = probe.resetPeak();
             Sampler sampler = new Sampler(probe);
             sampler.start();
-            Publisher pub = new Publisher(s, pubConn);
             // the burst
             CpuWindow burstCpu = new CpuWindow(target.pid(), s.threads());
-            long deadline = System.nanoTime() + (long) ((config.cBurstSeconds + config.aSeconds + 60) * 1e9);
             long d0 = s.deliveries();
             long t0 = System.nanoTime();
             pub.windowed(config.cBurstBytes, config.cBurstWindow, config.cBurstMessages, () -> true, deadline);
@@ -1379,18 +1411,22 @@ public class LoadGenerator {
             s.onWorker(stalled, c -> c.worker.drain(c));
             long drainEnd = System.nanoTime() + 5_000_000_000L;
             waitUntil(() -> stalled.closed, drainEnd);
-            String fate = stalled.closed
-                    ? (stalled.closeCode > 0 ? "closed " + stalled.closeCode + " " + stalled.closeReason : stalled.closeReason)
-                    : "still open";
+            String fate = !stalled.closed ? "still open"
+                    : stalled.closeCode > 0 ? "closed " + stalled.closeCode + " " + stalled.closeReason
+                    : stalled.closeReason.contains("reset")
+                    ? "connection reset by the server; no close frame reached it" : stalled.closeReason;
             fate += String.format(Locale.ROOT, " (read %s when drained)%s", mib(stalled.bytesIn - bytesBefore), held);
             double burstRate = burstDeliveries / ((t1 - t0) / 1e9);
             double rate = (d2 - d1) / ((t3 - t2) / 1e9);
             Double a = lastThroughput.get(target.name());
+            r.put("baseline just before, no stalled client: deliveries per second (" + config.aMessageBytes + " B)",
+                    num(baseline, "%,.0f"));
             r.put("burst: deliveries per second (" + config.cBurstMessages + " x " + config.cBurstBytes + " B)",
                     num(burstRate, "%,.0f"));
             r.put("burst: MiB per second delivered", num(burstRate * config.cBurstBytes / 1048576.0, "%,.0f"));
             r.put("after the burst: deliveries per second (" + config.aMessageBytes + " B, as in (a))", num(rate, "%,.0f"));
-            r.put("healthy throughput vs (a)", a == null ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * rate / a));
+            r.put("healthy throughput after the burst vs the baseline / vs (a)", String.format(Locale.ROOT, "%.0f %% / %s",
+                    100 * rate / baseline, a == null ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * rate / a)));
             r.put("stalled client", fate);
             r.put("server peak RSS during (c)" + (peakReset ? " (VmHWM)" : " (sampled)"), info(hwm / 1048576.0, "%.0f MiB"));
             r.put("server RSS growth during (c)", info((hwm - rssBefore) / 1048576.0, "%+.0f MiB"));
@@ -1420,25 +1456,41 @@ public class LoadGenerator {
             int count = config.dConnections;
             long t0 = System.nanoTime();
             CpuWindow cpu = new CpuWindow(target.pid(), s.threads());
-            s.connect(Role.IDLE, count, config.dConnectSeconds, 0);
+            List<Conn> idle = s.connect(Role.IDLE, count, config.dConnectSeconds, 0);
             long tConnected = System.nanoTime();
-            double left = config.dConnectSeconds - (System.nanoTime() - t0) / 1e9;
-            s.awaitJoins((long) count * (count + 1) / 2, Math.max(1, left));
-            long t1 = System.nanoTime();
+            // Every join announcement must arrive before memory is measured, or queued frames would be counted.
+            // If the server closes some connections meanwhile, fewer arrive: then wait until none has come for
+            // 20 s, and report it.
+            long expectedJoins = (long) count * (count + 1) / 2;
+            long deadline = t0 + (long) (config.dConnectSeconds * 1e9);
+            long[] last = {s.joins(), System.nanoTime()};
+            boolean allJoins = waitUntil(() -> {
+                long j = s.joins();
+                if (j != last[0]) {
+                    last[0] = j;
+                    last[1] = System.nanoTime();
+                }
+                return j >= expectedJoins || System.nanoTime() - last[1] > 20_000_000_000L;
+            }, deadline) && s.joins() >= expectedJoins;
+            long t1 = allJoins ? System.nanoTime() : last[1];
             cpu.stop(s.threads());
             LockSupport.parkNanos(1_000_000_000L); // let the last writes' buffers be released
             long heap1 = probe.heapUsed(true);
             LockSupport.parkNanos(1_000_000_000L);
             long rss1 = probe.status("VmRSS");
-            long open = s.conns.stream().filter(c -> c.open && !c.closed).count();
-            r.put("idle connections open", info(open, "%,.0f"));
+            long open = idle.stream().filter(c -> c.open && !c.closed).count();
+            long joins = s.joins();
+            r.put("idle connections open when measured", info(open, "%,.0f"));
+            r.put("closed by the server while connecting", closedSummary(idle));
             r.put("heap after GC: empty / with them", mib(heap0) + " / " + mib(heap1));
-            r.put("heap per idle connection", num((heap1 - heap0) / (double) count / 1024, "%.1f KiB"));
+            r.put("heap per idle connection", num((heap1 - heap0) / (double) Math.max(1, open) / 1024, "%.1f KiB"));
             r.put("RSS: empty / with them", mib(rss0) + " / " + mib(rss1));
-            r.put("RSS per idle connection", num((rss1 - rss0) / (double) count / 1024, "%.1f KiB"));
-            r.put("time to connect / to deliver all " + String.format(Locale.ROOT, "%,d", (long) count * (count + 1) / 2)
-                    + " join announcements", String.format(Locale.ROOT, "%.1f s / %.1f s", (tConnected - t0) / 1e9, (t1 - t0) / 1e9));
-            r.put("join announcements per second", num((long) count * (count + 1) / 2 / ((t1 - t0) / 1e9), "%,.0f"));
+            r.put("RSS per idle connection", num((rss1 - rss0) / (double) Math.max(1, open) / 1024, "%.1f KiB"));
+            r.put(String.format(Locale.ROOT, "join announcements received (of %,d)", expectedJoins),
+                    info(joins, "%,.0f"));
+            r.put("time to connect / until the last announcement", String.format(Locale.ROOT, "%.1f s / %.1f s",
+                    (tConnected - t0) / 1e9, (t1 - t0) / 1e9));
+            r.put("join announcements per second", num(joins / ((t1 - t0) / 1e9), "%,.0f"));
             r.put("server CPU / generator CPU while connecting",
                     String.format(Locale.ROOT, "%.0f %% / %s", cpu.serverPct, cpu.generator()));
             r.put("rest of the machine (% of one core)", info(cpu.restPct, "%.0f %%"));
@@ -1521,6 +1573,21 @@ public class LoadGenerator {
         System.out.flush();
     }
 
+    static final String USAGE = """
+            usage: java bench/LoadGenerator.java --server NAME:PORT:PID[:MEMPORT]... [options]
+              --server herald:PORT:PID       a JVM server (heap read through the attach API and JMX)
+              --server ws:PORT:PID:MEMPORT   the ws reference (memory read from http://127.0.0.1:MEMPORT/mem)
+              --quick                        smaller counts, a smoke check
+              --scenarios a,b,c,d            which scenarios to run (default all)
+              --subscribers N                subscribers in (a), (b) and (c) (default 500)
+              --a-seconds S, --a-window W    length and window of the throughput runs (10 s, 64 messages)
+              --b-subscribers N, --b-rate R  latency run: N subscribers, R messages/s (500 x 50/s)
+              --c-messages N                 size of (c)'s 4 KiB burst (10 000)
+              --d-connections N              idle connections in (d) (10 000)
+              --workers N                    selector threads (2)
+            Servers must listen on 127.0.0.1; each scenario prints a Markdown table with the ratio of the first
+            server to the second.""";
+
     public static void main(String[] args) throws Exception {
         Config config = new Config();
         List<Target> targets = new ArrayList<>();
@@ -1543,15 +1610,18 @@ public class LoadGenerator {
                     targets.add(new Target(f[0], Integer.parseInt(f[1]), Long.parseLong(f[2]),
                             f.length > 3 ? Integer.parseInt(f[3]) : 0));
                 }
+                case "--help", "-h" -> {
+                    System.out.println(USAGE);
+                    return;
+                }
                 default -> {
-                    System.err.println("unknown argument " + args[i]);
+                    System.err.println("unknown argument " + args[i] + "\n" + USAGE);
                     System.exit(2);
                 }
             }
         }
         if (targets.isEmpty()) {
-            System.err.println("usage: java bench/LoadGenerator.java --server herald:PORT:PID --server ws:PORT:PID:MEMPORT"
-                    + " [--quick] [--scenarios a,b,c,d]");
+            System.err.println(USAGE);
             System.exit(2);
         }
         LoadGenerator gen = new LoadGenerator(config, targets);

@@ -6,7 +6,8 @@
 #   bench/run.sh                 the full benchmark (30-60 minutes on 2 cores; (d) takes most of it)
 #   bench/run.sh --quick         smaller counts: a smoke check (about 2-3 minutes)
 #   bench/run.sh --profile       Herald alone under scenario (a) for 30 s with JFR, then its hot spots
-#   bench/run.sh -- ARGS...      extra LoadGenerator arguments, e.g. -- --scenarios a,b
+#   bench/run.sh --scenarios a,b only some of the scenarios
+#   bench/run.sh -- ARGS...      extra LoadGenerator arguments, e.g. -- --d-connections 4000
 #
 # Environment: HERALD_BENCH_FLAGS replaces Herald's flags below; HERALD_BENCH_JAVA_OPTS adds JVM options.
 # Servers bind 127.0.0.1 only, every step has a time limit, and the servers are stopped on any exit.
@@ -18,13 +19,15 @@ mkdir -p "$OUT"
 
 QUICK=""
 PROFILE=""
+SCENARIOS=a,b,c,d
 EXTRA=()
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=--quick ;;
         --profile) PROFILE=1 ;;
+        --scenarios) SCENARIOS=$2; shift ;;
         --) shift; EXTRA=("$@"); break ;;
-        -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+        -h|--help) sed -n 2,13p "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -95,9 +98,9 @@ if [ -n "$PROFILE" ]; then
     JFR_FILE="$OUT/herald-a.jfr"
     rm -f "$JFR_FILE"
     start_herald "-XX:StartFlightRecording=name=bench,settings=profile,filename=$JFR_FILE"
-    machine
+    machine | tee "$OUT/profile-results.md"
     timeout 600 java bench/LoadGenerator.java $QUICK --scenarios a --a-seconds 30 \
-        --server "herald:$HERALD_PORT:$HERALD_PID" "${EXTRA[@]}" | tee "$OUT/profile-results.md"
+        --server "herald:$HERALD_PORT:$HERALD_PID" "${EXTRA[@]}" | tee -a "$OUT/profile-results.md"
     timeout 60 jcmd "$HERALD_PID" JFR.stop name=bench >&2
     timeout 120 jfr summary "$JFR_FILE" | sed -n 1,12p
     timeout 300 java bench/JfrHotSpots.java "$JFR_FILE" 25 | tee "$OUT/herald-a-hotspots.txt"
@@ -107,12 +110,18 @@ fi
 echo "== installing the ws reference server (npm ci)" >&2
 (cd bench/node && timeout 300 npm ci --no-audit --no-fund --loglevel=error >&2)
 
-start_herald
-(cd bench/node && exec node --expose-gc server.js --port 0 --mem-port 0) > "$OUT/ws.log" 2>&1 &
-WS_PID=$!
-PIDS+=("$WS_PID")
-WS_PORT=$(await_line "$OUT/ws.log" 'listening on ws://127\.0\.0\.1:[0-9]+' 60 "$WS_PID" | grep -oE '[0-9]+$')
-MEM_PORT=$(await_line "$OUT/ws.log" 'http://127\.0\.0\.1:[0-9]+/mem' 60 "$WS_PID" | grep -oE ':[0-9]+' | tr -d :)
+start_ws() {
+    (cd bench/node && exec node --expose-gc server.js --port 0 --mem-port 0) > "$OUT/ws.log" 2>&1 &
+    WS_PID=$!
+    PIDS+=("$WS_PID")
+    WS_PORT=$(await_line "$OUT/ws.log" 'listening on ws://127\.0\.0\.1:[0-9]+' 60 "$WS_PID" | grep -oE '[0-9]+$')
+    MEM_PORT=$(await_line "$OUT/ws.log" 'http://127\.0\.0\.1:[0-9]+/mem' 60 "$WS_PID" | grep -oE ':[0-9]+' | tr -d :)
+}
+
+stop_servers() {
+    cleanup
+    PIDS=()
+}
 
 {
     echo "# Herald vs ws, $(date -u +%Y-%m-%dT%H:%MZ)${QUICK:+ (quick)}"
@@ -120,15 +129,33 @@ MEM_PORT=$(await_line "$OUT/ws.log" 'http://127\.0\.0\.1:[0-9]+/mem' 60 "$WS_PID
     echo '```'
     machine
     echo "Node: $(node --version), ws $(node -p "require('./bench/node/node_modules/ws/package.json').version") (bench/node/server.js, node --expose-gc)"
-    echo "command: bench/run.sh ${QUICK} ${EXTRA[*]:-}"
+    echo "command: bench/run.sh ${QUICK} --scenarios ${SCENARIOS} ${EXTRA[*]:-}"
     echo '```'
 } | tee "$OUT/results.md"
 
 LIMIT=5400
 [ -n "$QUICK" ] && LIMIT=900
-timeout "$LIMIT" java bench/LoadGenerator.java $QUICK \
-    --server "herald:$HERALD_PORT:$HERALD_PID" --server "ws:$WS_PORT:$WS_PID:$MEM_PORT" "${EXTRA[@]}" \
-    | tee -a "$OUT/results.md"
+run_generator() {
+    # $1: scenarios. Both servers were just started; the generator runs Herald first, then ws, per scenario.
+    timeout "$LIMIT" java bench/LoadGenerator.java $QUICK --scenarios "$1" \
+        --server "herald:$HERALD_PORT:$HERALD_PID" --server "ws:$WS_PORT:$WS_PID:$MEM_PORT" "${EXTRA[@]}" \
+        | tee -a "$OUT/results.md"
+}
+
+# (a), (b) and (c) share one pair of servers. (d) gets a fresh pair, so its "empty" memory baseline is not what
+# (c)'s 20 GB burst left behind (freed memory that the JVM and V8 keep, or that malloc does not return).
+FIRST=$(echo "$SCENARIOS" | tr ',' '\n' | grep -E '^[abc]$' | paste -sd, - || true)
+if [ -n "$FIRST" ]; then
+    start_herald
+    start_ws
+    run_generator "$FIRST"
+fi
+if echo "$SCENARIOS" | tr ',' '\n' | grep -qx d; then
+    stop_servers
+    start_herald
+    start_ws
+    run_generator d
+fi
 echo | tee -a "$OUT/results.md"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/results.md"
 echo "(tables saved in $OUT/results.md; server logs in $OUT/herald.log and $OUT/ws.log)" >&2
