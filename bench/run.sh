@@ -137,9 +137,14 @@ LIMIT=5400
 [ -n "$QUICK" ] && LIMIT=900
 run_generator() {
     # $1: scenarios. Both servers were just started; the generator runs Herald first, then ws, per scenario.
+    # In the background and waited for, so that a TERM reaches the trap at once (bash runs traps only between
+    # foreground commands); timeout passes the TERM on to the generator.
     timeout "$LIMIT" java bench/LoadGenerator.java $QUICK --scenarios "$1" \
         --server "herald:$HERALD_PORT:$HERALD_PID" --server "ws:$WS_PORT:$WS_PID:$MEM_PORT" "${EXTRA[@]}" \
-        | tee -a "$OUT/results.md"
+        > >(tee -a "$OUT/results.md") &
+    local generator=$!
+    PIDS+=("$generator")
+    wait "$generator"
 }
 
 # (a), (b) and (c) share one pair of servers. (d) gets a fresh pair, so its "empty" memory baseline is not what

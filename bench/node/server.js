@@ -2,7 +2,7 @@
 // The reference server for bench/run.sh: Herald's classic semantics (protocol.md section 1) written the way
 // ws users write a broadcast chat, so that the benchmark compares Herald with what people deploy today.
 //
-//   node --expose-gc server.js --port 9101 --mem-port 9102
+//   node --expose-gc server.js --port 0 --mem-port 0     (0: any free port; both are printed)
 //
 // - on connection: `Hey all, a new client has joined us` to every open client, the newcomer included;
 // - on text T from client n: `Client(n) said: T` to every open client, the sender included;
@@ -20,7 +20,7 @@ function flag(name, fallback) {
 }
 
 const host = '127.0.0.1';
-const port = Number(flag('port', '9101'));
+const port = Number(flag('port', '0')); // 0: any free port, printed on start
 const memPort = Number(flag('mem-port', '-1'));
 const JOIN = 'Hey all, a new client has joined us';
 
