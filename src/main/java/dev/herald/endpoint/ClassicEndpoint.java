@@ -30,7 +30,7 @@ public class ClassicEndpoint {
     @OnOpen
     public void open(Session session) {
         SessionSetup.applyLimits(session, hub.settings());
-        client = hub.openClassic(new SessionConnection(session), SessionSetup.verdict(session));
+        client = hub.openClassic(SessionConnection.opened(session), SessionSetup.verdict(session));
     }
 
     @OnMessage

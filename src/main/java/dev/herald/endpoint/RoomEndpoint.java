@@ -32,7 +32,7 @@ public class RoomEndpoint {
         SessionSetup.applyLimits(session, hub.settings());
         List<String> names = session.getRequestParameterMap().get("name");
         String name = names == null || names.isEmpty() ? null : names.get(0);
-        client = hub.joinRoom(new SessionConnection(session), room, name, SessionSetup.verdict(session));
+        client = hub.joinRoom(SessionConnection.opened(session), room, name, SessionSetup.verdict(session));
     }
 
     @OnMessage

@@ -10,7 +10,10 @@ import java.nio.ByteBuffer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** A JSR 356 {@link Session} as the hub's {@link Connection}: asynchronous sends only. */
+/**
+ * A JSR 356 {@link Session} as the hub's {@link Connection}: asynchronous sends only, and pre-framed writes
+ * when the runtime has a {@link WireWriter}.
+ */
 final class SessionConnection implements Connection {
 
     private static final Logger LOG = Logger.getLogger(SessionConnection.class.getName());
@@ -18,10 +21,22 @@ final class SessionConnection implements Connection {
 
     private final Session session;
     private final String remoteAddress;
+    /** {@code null} when the runtime has none. */
+    private final WireWriter wireWriter;
 
     SessionConnection(Session session) {
+        this(session, null);
+    }
+
+    SessionConnection(Session session, WireWriter wireWriter) {
         this.session = session;
         this.remoteAddress = RemoteAddresses.of(session);
+        this.wireWriter = wireWriter;
+    }
+
+    /** A connection for a newly opened session, with the running hub's wire writer if it has one. */
+    static SessionConnection opened(Session session) {
+        return new SessionConnection(session, RunningHub.wireWriter().orElse(null));
     }
 
     @Override
@@ -47,6 +62,23 @@ final class SessionConnection implements Connection {
     public void sendBinary(ByteBuffer data, SendCallback done) {
         try {
             session.getAsyncRemote().sendBinary(data, handler(done));
+        } catch (RuntimeException e) {
+            done.completed(e);
+        }
+    }
+
+    @Override
+    public boolean writesWireFrames() {
+        return wireWriter != null;
+    }
+
+    @Override
+    public void sendWire(ByteBuffer frames, SendCallback done) {
+        if (wireWriter == null) {
+            throw new UnsupportedOperationException("no wire writer in this runtime");
+        }
+        try {
+            wireWriter.write(session, frames, done);
         } catch (RuntimeException e) {
             done.completed(e);
         }

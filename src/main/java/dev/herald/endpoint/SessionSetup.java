@@ -30,7 +30,9 @@ final class SessionSetup {
         session.setMaxTextMessageBufferSize(settings.maxMessageBytes() + RUNTIME_HEADROOM);
         session.setMaxBinaryMessageBufferSize(settings.maxMessageBytes() + RUNTIME_HEADROOM);
         // The hub's heartbeat owns idle detection; the runtime's own timeout would close with another code.
-        session.setMaxIdleTimeout(0);
+        // Negative, not 0: both mean "never", but Tyrus 2.1 treats 0 as a timeout to re-arm on every frame
+        // sent, which cost a scheduler round trip per delivery (bench/README.md, "What changed the numbers").
+        session.setMaxIdleTimeout(-1);
     }
 
     /** What the configurator's authentication said of this session's handshake, or {@code null}. */

@@ -18,6 +18,23 @@ public interface Connection {
 
     void sendPing(SendCallback done);
 
+    /**
+     * {@code true} when this transport can write pre-framed bytes ({@link #sendWire}). The queue then writes its
+     * waiting text and binary frames together, as one socket write, instead of one write per frame.
+     */
+    default boolean writesWireFrames() {
+        return false;
+    }
+
+    /**
+     * Writes {@code frames}, one or more complete, unmasked server frames back to back, as one write.
+     *
+     * @throws UnsupportedOperationException unless {@link #writesWireFrames()}
+     */
+    default void sendWire(ByteBuffer frames, SendCallback done) {
+        throw new UnsupportedOperationException("this connection does not write pre-framed bytes");
+    }
+
     /** Starts the closing handshake with {@code closure}'s code and reason; never blocks. */
     void close(Closure closure);
 

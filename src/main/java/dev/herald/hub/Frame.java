@@ -3,18 +3,23 @@ package dev.herald.hub;
 import dev.herald.protocol.Closure;
 import dev.herald.protocol.Utf8;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One outbound frame, encoded once and shared by every recipient's queue. {@code bytes} is what it costs
- * against a queue's budget.
+ * against a queue's budget. Text and binary frames also carry their {@code wire} form, the complete RFC 6455
+ * frame as a server sends it (header and unmasked payload), built once per broadcast, for connections that
+ * write pre-framed bytes ({@link Connection#writesWireFrames()}).
  */
-record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, String key, int bytes) {
+record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, String key, int bytes, ByteBuffer wire) {
 
     /** {@code CLOSE} ends a queue: the connection is closed once every frame before it is written. */
     enum Kind { TEXT, BINARY, PING, CLOSE }
 
     /** Control frames are tiny; they still count a little so a flood of them cannot be free. */
     private static final int PING_BYTES = 16;
+    private static final byte FIN_TEXT = (byte) 0x81;
+    private static final byte FIN_BINARY = (byte) 0x82;
 
     static Frame text(String text) {
         return keyed(text, null);
@@ -22,22 +27,28 @@ record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, String 
 
     /** A text frame with a conflation key: a lagging client in a {@code conflate} room keeps only the newest. */
     static Frame keyed(String text, String key) {
-        return new Frame(Kind.TEXT, text, null, null, key, Utf8.length(text));
+        ByteBuffer payload = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        return new Frame(Kind.TEXT, text, null, null, key, Utf8.length(text), wireFrame(FIN_TEXT, payload));
     }
 
     /** {@code data} is kept read-only; each send works on its own duplicate, so no bytes are copied. */
     static Frame binary(ByteBuffer data) {
         ByteBuffer shared = data.asReadOnlyBuffer();
-        return new Frame(Kind.BINARY, null, shared, null, null, shared.remaining());
+        return new Frame(Kind.BINARY, null, shared, null, null, shared.remaining(), wireFrame(FIN_BINARY, shared.duplicate()));
     }
 
     static Frame ping() {
-        return new Frame(Kind.PING, null, null, null, null, PING_BYTES);
+        return new Frame(Kind.PING, null, null, null, null, PING_BYTES, null);
     }
 
     /** A close after the frames queued before it; it costs nothing against the budget. */
     static Frame close(Closure closure) {
-        return new Frame(Kind.CLOSE, null, null, closure, null, 0);
+        return new Frame(Kind.CLOSE, null, null, closure, null, 0, null);
+    }
+
+    /** Text and binary frames can be written as pre-framed bytes, and batched with their neighbours. */
+    boolean hasWireForm() {
+        return wire != null;
     }
 
     void sendTo(Connection connection, Connection.SendCallback done) {
@@ -50,5 +61,25 @@ record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, String 
                 done.completed(null);
             }
         }
+    }
+
+    /**
+     * A complete, final, unmasked frame: the first byte ({@code FIN} and the opcode), the payload length in 7,
+     * 7+16 or 7+64 bits (RFC 6455 §5.2), then the payload. Read-only; each write uses a duplicate.
+     */
+    static ByteBuffer wireFrame(byte finAndOpcode, ByteBuffer payload) {
+        int length = payload.remaining();
+        int header = length <= 125 ? 2 : length <= 0xFFFF ? 4 : 10;
+        ByteBuffer frame = ByteBuffer.allocate(header + length);
+        frame.put(finAndOpcode);
+        if (length <= 125) {
+            frame.put((byte) length);
+        } else if (length <= 0xFFFF) {
+            frame.put((byte) 126).putShort((short) length);
+        } else {
+            frame.put((byte) 127).putLong(length);
+        }
+        frame.put(payload).flip();
+        return frame.asReadOnlyBuffer();
     }
 }

@@ -1,8 +1,11 @@
 package dev.herald.hub;
 
 import dev.herald.config.SlowConsumerPolicy;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -18,10 +21,19 @@ import java.util.logging.Logger;
  * {@code DROP_OLDEST} drops the oldest queued frames to make room; {@code CONFLATE} first replaces a queued
  * message with the same key, then drops the oldest. Dropped frames are reported to the client by the frame
  * {@code dropReport} makes, sent before the next frame.
+ *
+ * <p>On a connection that writes pre-framed bytes, the text and binary frames waiting at the head go out
+ * together, up to {@link #BATCH_BYTES}, as one write: a client that fell a few frames behind costs one system
+ * call to catch up, not one per frame. That one write is still the only one in flight.
  */
 final class OutboundQueue {
 
     private static final Logger LOG = Logger.getLogger(OutboundQueue.class.getName());
+    /**
+     * The most bytes one batched write gathers (one frame larger than this goes alone, uncopied). 64 KiB is
+     * the size of a loopback or LAN socket's typical send window, so a batch rarely waits on a second round.
+     */
+    static final int BATCH_BYTES = 64 * 1024;
 
     /** What {@link #enqueue} asks of the caller. */
     enum Offer {
@@ -46,6 +58,8 @@ final class OutboundQueue {
     private long queuedBytes;
     private long highWaterBytes;
     private boolean writing;
+    /** How many frames at the head of {@code pending} the write in flight carries. */
+    private int inFlight;
     private boolean insideSend;
     private boolean completedInsideSend;
     private boolean closed;
@@ -105,10 +119,7 @@ final class OutboundQueue {
 
     /** Drops the oldest frames not yet being written until {@code frame} fits or nothing is left to drop. */
     private void makeRoomFor(Frame frame) {
-        Iterator<Frame> frames = pending.iterator();
-        if (writing && frames.hasNext()) {
-            frames.next(); // the head is being written
-        }
+        Iterator<Frame> frames = notInFlight();
         while (queuedBytes + frame.bytes() > budgetBytes && frames.hasNext()) {
             queuedBytes -= frames.next().bytes();
             frames.remove();
@@ -118,10 +129,7 @@ final class OutboundQueue {
 
     /** Drops the queued frames, not yet being written, that {@code condition} selects. */
     private void dropWhere(Predicate<Frame> condition) {
-        Iterator<Frame> frames = pending.iterator();
-        if (writing && frames.hasNext()) {
-            frames.next(); // the head is being written
-        }
+        Iterator<Frame> frames = notInFlight();
         while (frames.hasNext()) {
             Frame queued = frames.next();
             if (condition.test(queued)) {
@@ -130,6 +138,15 @@ final class OutboundQueue {
                 drop(1);
             }
         }
+    }
+
+    /** An iterator over {@code pending} that has passed the frames being written. */
+    private Iterator<Frame> notInFlight() {
+        Iterator<Frame> frames = pending.iterator();
+        for (int i = 0; i < inFlight && frames.hasNext(); i++) {
+            frames.next();
+        }
+        return frames;
     }
 
     private void drop(long frames) {
@@ -160,8 +177,10 @@ final class OutboundQueue {
      * recursing, so a long queue cannot overflow the stack.
      */
     void pump() {
+        boolean wire = connection.writesWireFrames();
         while (true) {
             Frame next;
+            List<Frame> batch = null;
             synchronized (this) {
                 if (unreportedDrops > 0 && !closed && !ending) {
                     // No write is in flight here, so the report can go first: the client learns of the gap
@@ -176,11 +195,23 @@ final class OutboundQueue {
                     writing = false;
                     return;
                 }
+                if (wire && next.hasWireForm()) {
+                    batch = headBatch();
+                    inFlight = batch.size();
+                } else {
+                    inFlight = 1;
+                }
                 insideSend = true;
                 completedInsideSend = false;
             }
             try {
-                next.sendTo(connection, this::completed);
+                if (batch == null) {
+                    next.sendTo(connection, this::completed);
+                } else {
+                    // The frames in flight stay at the head, where no producer drops them, so the copy can
+                    // be made without the lock.
+                    connection.sendWire(concatenate(batch), this::completed);
+                }
             } catch (RuntimeException | Error e) {
                 // A connection must report failures through the callback; one that throws instead must not
                 // leave this queue "writing" forever, nor fail the broadcast of whoever called pump(). Error is
@@ -200,10 +231,44 @@ final class OutboundQueue {
         }
     }
 
+    /** The text and binary frames at the head that one write can carry: at least one, then up to the batch size. */
+    private List<Frame> headBatch() {
+        List<Frame> batch = new ArrayList<>();
+        long size = 0;
+        for (Frame frame : pending) {
+            int length = frame.hasWireForm() ? frame.wire().remaining() : -1;
+            if (length < 0 || (!batch.isEmpty() && size + length > BATCH_BYTES)) {
+                break;
+            }
+            batch.add(frame);
+            size += length;
+        }
+        return batch;
+    }
+
+    /** One frame's shared wire bytes as they are, or several copied back to back into one buffer. */
+    private static ByteBuffer concatenate(List<Frame> batch) {
+        if (batch.size() == 1) {
+            return batch.get(0).wire().duplicate();
+        }
+        int size = 0;
+        for (Frame frame : batch) {
+            size += frame.wire().remaining();
+        }
+        ByteBuffer frames = ByteBuffer.allocate(size);
+        for (Frame frame : batch) {
+            frames.put(frame.wire().duplicate());
+        }
+        return frames.flip();
+    }
+
     private void completed(Throwable failure) {
         synchronized (this) {
-            Frame done = pending.pollFirst();
-            if (done != null) {
+            for (int i = 0; i < inFlight; i++) {
+                Frame done = pending.pollFirst();
+                if (done == null) {
+                    break; // the queue was closed under the write
+                }
                 queuedBytes -= done.bytes();
                 if (failure == null && (done.kind() == Frame.Kind.TEXT || done.kind() == Frame.Kind.BINARY)) {
                     counters.delivered(done.bytes());
@@ -212,6 +277,7 @@ final class OutboundQueue {
                     close();
                 }
             }
+            inFlight = 0;
             if (failure != null) {
                 LOG.log(Level.FINE, "write failed; dropping the queue", failure);
                 close();

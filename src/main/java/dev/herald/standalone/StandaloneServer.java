@@ -54,7 +54,7 @@ public final class StandaloneServer implements AutoCloseable {
     /** Starts the hub and the listener; fails fast (and cleans up) when the port or keystore is unusable. */
     public static StandaloneServer start(HeraldSettings settings) throws IOException {
         Hub hub = Hub.start(settings);
-        RunningHub.install(hub);
+        RunningHub.install(hub, TyrusWireWriter.find().orElse(null));
         HttpServer http = new HttpServer();
         try {
             NetworkListener listener = new NetworkListener("herald", settings.host(), settings.port());

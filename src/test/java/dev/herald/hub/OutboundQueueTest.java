@@ -58,7 +58,7 @@ class OutboundQueueTest {
             throw new AssertionError("the queue never closes the connection itself");
         }
 
-        private void record(String what, SendCallback done) {
+        void record(String what, SendCallback done) {
             sent.add(what);
             inFlight++;
             maxInFlight = Math.max(maxInFlight, inFlight);
@@ -423,5 +423,116 @@ class OutboundQueueTest {
         assertEquals(OutboundQueue.Offer.START, queue.enqueue(Frame.text("a")));
         queue.pump(); // must not throw
         assertEquals(OutboundQueue.Offer.CLOSED, queue.enqueue(Frame.text("b")));
+    }
+
+    // ---- pre-framed, batched writes --------------------------------------------------------------------
+
+    /**
+     * A connection that writes pre-framed bytes: each {@code sendWire} is recorded as the list of frames it
+     * carried, decoded from the bytes (payloads up to 64 KiB, as RFC 6455 §5.2 frames them).
+     */
+    private static final class WireConnection extends RecordingConnection {
+
+        final List<List<String>> writes = new ArrayList<>();
+
+        @Override
+        public boolean writesWireFrames() {
+            return true;
+        }
+
+        @Override
+        public synchronized void sendWire(ByteBuffer frames, SendCallback done) {
+            List<String> decoded = new ArrayList<>();
+            while (frames.hasRemaining()) {
+                int first = frames.get() & 0xFF;
+                int length = frames.get() & 0x7F;
+                if (length == 126) {
+                    length = frames.getShort() & 0xFFFF;
+                } else if (length == 127) {
+                    length = Math.toIntExact(frames.getLong());
+                }
+                byte[] payload = new byte[length];
+                frames.get(payload);
+                String kind = first == 0x81 ? "text:" : first == 0x82 ? "binary:" : "opcode " + first + ":";
+                decoded.add(kind + (length > 16 ? length + " bytes" : new String(payload, StandardCharsets.UTF_8)));
+            }
+            writes.add(decoded);
+            record("wire", done);
+        }
+    }
+
+    @Test
+    void framesWaitingBehindAWriteGoOutTogetherAsOneWrite() {
+        WireConnection wire = new WireConnection();
+        OutboundQueue queue = new OutboundQueue(wire, 1_000);
+        offer(queue, Frame.text("a"));
+        offer(queue, Frame.text("b"));
+        offer(queue, Frame.binary(ByteBuffer.wrap("c".getBytes(StandardCharsets.UTF_8))));
+        offer(queue, Frame.text("d"));
+        assertEquals(List.of(List.of("text:a")), wire.writes, "the first frame goes at once, alone");
+        assertEquals(4, queue.queuedBytes());
+
+        wire.completeNext(null);
+        assertEquals(List.of(List.of("text:a"), List.of("text:b", "binary:c", "text:d")), wire.writes);
+        assertEquals(3, queue.queuedBytes(), "a batch in flight still counts against the budget");
+        wire.completeNext(null);
+        assertEquals(0, queue.queuedBytes());
+        assertEquals(1, wire.maxInFlight, "a batch is one write: still one in flight");
+        assertEquals(List.of(), wire.sent().stream().filter(s -> !s.equals("wire")).toList(), "no per-frame send");
+    }
+
+    @Test
+    void aBatchStopsAtAControlFrameAndAtTheBatchSize() {
+        WireConnection wire = new WireConnection();
+        OutboundQueue queue = new OutboundQueue(wire, 1_000_000);
+        String big = "x".repeat(OutboundQueue.BATCH_BYTES / 2);
+        offer(queue, Frame.text("first"));
+        offer(queue, Frame.text("a"));
+        offer(queue, Frame.ping());
+        offer(queue, Frame.text(big));
+        offer(queue, Frame.text(big));
+        offer(queue, Frame.text("b"));
+        while (!wire.pending.isEmpty()) {
+            wire.completeNext(null);
+        }
+        int half = big.length();
+        assertEquals(List.of(List.of("text:first"), List.of("text:a"),
+                List.of("text:" + half + " bytes"), List.of("text:" + half + " bytes", "text:b")), wire.writes,
+                "the ping splits the batch; two halves plus headers exceed the batch size");
+        assertEquals(List.of("wire", "wire", "ping", "wire", "wire"), wire.sent());
+    }
+
+    @Test
+    void dropOldestNeverDropsFramesOfTheBatchInFlight() {
+        WireConnection wire = new WireConnection();
+        Counters counters = new Counters();
+        OutboundQueue queue = new OutboundQueue(wire, 30, SlowConsumerPolicy.DROP_OLDEST,
+                dropped -> Frame.text("dropped:" + dropped), counters);
+        offer(queue, Frame.text("0000000000"));
+        offer(queue, Frame.text("1111111111"));
+        wire.completeNext(null);                  // 1 is now in flight, as a batch of one
+        offer(queue, Frame.text("2222222222"));
+        offer(queue, Frame.text("3333333333"));   // fits exactly: 30
+        offer(queue, Frame.text("4444444444"));   // 2 is dropped, not 1, which is being written
+        while (!wire.pending.isEmpty()) {
+            wire.completeNext(null);
+        }
+        assertEquals(List.of(List.of("text:0000000000"), List.of("text:1111111111"),
+                List.of("text:dropped:1", "text:3333333333", "text:4444444444")), wire.writes);
+        assertEquals(1, counters.snapshot().drops());
+        assertEquals(5, counters.snapshot().deliveries(), "0, 1, the drop report, 3 and 4");
+    }
+
+    @Test
+    void aFailedBatchClosesTheQueue() {
+        WireConnection wire = new WireConnection();
+        OutboundQueue queue = new OutboundQueue(wire, 1_000);
+        offer(queue, Frame.text("a"));
+        offer(queue, Frame.text("b"));
+        offer(queue, Frame.text("c"));
+        wire.completeNext(null);
+        wire.completeNext(new IOException("reset"));
+        assertEquals(OutboundQueue.Offer.CLOSED, queue.enqueue(Frame.text("d")));
+        assertEquals(0, queue.queuedBytes());
     }
 }

@@ -1,0 +1,65 @@
+package dev.herald.hub;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.protocol.Closure;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Checks the wire form of outbound frames against RFC 6455 §5.2: FIN, opcode, the three length encodings. */
+class FrameTest {
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer copy = buffer.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return bytes;
+    }
+
+    @Test
+    void aShortTextIsFinTextWithASevenBitLength() {
+        Frame frame = Frame.text("h\u00e9");
+        assertArrayEquals(new byte[] {(byte) 0x81, 3, 'h', (byte) 0xC3, (byte) 0xA9}, bytes(frame.wire()));
+        assertEquals(3, frame.bytes());
+    }
+
+    @Test
+    void lengthsSwitchTo16BitsAfter125AndTo64BitsAfter65535() {
+        assertHeader(125, new byte[] {(byte) 0x82, 125});
+        assertHeader(126, new byte[] {(byte) 0x82, 126, 0, 126});
+        assertHeader(65_535, new byte[] {(byte) 0x82, 126, (byte) 0xFF, (byte) 0xFF});
+        assertHeader(65_536, new byte[] {(byte) 0x82, 127, 0, 0, 0, 0, 0, 1, 0, 0});
+    }
+
+    private static void assertHeader(int length, byte[] header) {
+        byte[] payload = new byte[length];
+        payload[length - 1] = 42;
+        byte[] wire = bytes(Frame.binary(ByteBuffer.wrap(payload)).wire());
+        assertEquals(header.length + length, wire.length, "length " + length);
+        byte[] actualHeader = new byte[header.length];
+        System.arraycopy(wire, 0, actualHeader, 0, header.length);
+        assertArrayEquals(header, actualHeader, "header for length " + length);
+        assertEquals(42, wire[wire.length - 1], "the payload follows the header unchanged");
+    }
+
+    @Test
+    void theWireFormIsSharedReadOnlyAndEveryWriteGetsItsOwnPosition() {
+        Frame frame = Frame.text("shared");
+        assertTrue(frame.wire().isReadOnly());
+        ByteBuffer first = frame.wire().duplicate();
+        first.position(first.limit());
+        assertEquals(8, frame.wire().remaining(), "one recipient's write does not move another's");
+        assertEquals("shared", new String(bytes(frame.wire()), 2, 6, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void controlFramesHaveNoWireFormAndAreSentOneByOne() {
+        assertFalse(Frame.ping().hasWireForm());
+        assertFalse(Frame.close(Closure.SLOW_CONSUMER).hasWireForm());
+        assertTrue(Frame.keyed("k", "key").hasWireForm());
+    }
+}
