@@ -9,6 +9,7 @@ import java.util.List;
  * @param keystore        PKCS12 keystore for wss, or {@code null} for plain ws
  * @param allowedOrigins  exact origins allowed besides the server's own host; {@code "*"} allows every origin
  * @param auth            token authentication, off unless {@code auth=jwt}
+ * @param writerThreads   standalone writer threads; {@code auto} is resolved to the number of cores
  */
 public record HeraldSettings(
         String host,
@@ -24,6 +25,7 @@ public record HeraldSettings(
         int pingSeconds,
         int idleSeconds,
         int handshakeSeconds,
+        int writerThreads,
         int drainSeconds,
         List<String> allowedOrigins,
         AuthSettings auth,

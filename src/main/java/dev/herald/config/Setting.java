@@ -28,6 +28,8 @@ public enum Setting {
     IDLE_SECONDS("idle-seconds", "60", "close 1001 when nothing arrives for this long"),
     HANDSHAKE_SECONDS("handshake-seconds", "10",
             "standalone: close a connection that has not completed its WebSocket handshake within this time"),
+    WRITER_THREADS("writer-threads", "auto",
+            "standalone: threads that write fan-outs, so that a busy client's frames leave in batches; auto is one per core, 0 writes on the reading thread"),
     DRAIN_SECONDS("drain-seconds", "10",
             "on shutdown, close connections with 1012 after their pending frames, within this time; 0 closes at once with 1001"),
     ALLOWED_ORIGINS("allowed-origins", "",

@@ -39,6 +39,7 @@ public final class SettingsLoader {
                 values.integer(Setting.PING_SECONDS, 1, 86_400),
                 values.integer(Setting.IDLE_SECONDS, 1, 86_400),
                 values.integer(Setting.HANDSHAKE_SECONDS, 1, 3_600),
+                writerThreads(values),
                 values.integer(Setting.DRAIN_SECONDS, 0, 3_600),
                 values.list(Setting.ALLOWED_ORIGINS),
                 auth(values),
@@ -96,6 +97,14 @@ public final class SettingsLoader {
             flags.put(name, value);
         }
         return flags;
+    }
+
+    /** {@code auto} is one per core; an explicit count is taken as it is. */
+    private static int writerThreads(Values values) {
+        if ("auto".equalsIgnoreCase(values.text(Setting.WRITER_THREADS))) {
+            return Runtime.getRuntime().availableProcessors();
+        }
+        return values.integer(Setting.WRITER_THREADS, 0, 256);
     }
 
     private static AuthSettings auth(Values values) {

@@ -30,10 +30,10 @@ final class Fanout {
         return offer != OutboundQueue.Offer.CLOSED;
     }
 
-    /** Starts idle queues and reports overflowed clients; call with no lock held. */
-    void finish(SlowConsumerPolicy policy) {
-        for (OutboundQueue queue : toStart) {
-            queue.pump();
+    /** Starts idle queues, through {@code writers}, and reports overflowed clients; call with no lock held. */
+    void finish(Writers writers, SlowConsumerPolicy policy) {
+        if (!toStart.isEmpty()) {
+            writers.start(toStart);
         }
         for (Client client : overflowed) {
             policy.overflowed(client);

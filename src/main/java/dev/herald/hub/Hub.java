@@ -48,12 +48,13 @@ public final class Hub implements AutoCloseable {
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
     private final Audience classic = new Audience();
     private final Heartbeat heartbeat;
+    private final Writers writers;
     private final Counters counters = new Counters();
     /** {@code null} when authentication is off. */
     private final TokenVerifier verifier;
     private volatile boolean draining;
 
-    private Hub(HeraldSettings settings, Clock clock, TokenVerifier verifier) {
+    private Hub(HeraldSettings settings, Clock clock, TokenVerifier verifier, int writerThreads) {
         this.verifier = verifier;
         this.settings = settings;
         this.codec = FrameCodec.shared();
@@ -62,14 +63,26 @@ public final class Hub implements AutoCloseable {
         this.origins = OriginPolicy.forThisMachine(settings.allowedOrigins(), settings.host());
         this.limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
         this.heartbeat = new Heartbeat(this, settings.pingSeconds(), settings.idleSeconds(), nodeId);
+        this.writers = Writers.pooled(writerThreads, nodeId);
     }
 
     /**
-     * Creates the hub and starts its heartbeat thread; {@link #close()} stops both.
+     * Creates a hub that writes on the threads that queue the frames (the container's), and starts its
+     * heartbeat thread; {@link #close()} stops it.
      *
      * @throws IllegalArgumentException when authentication is on and its keys are missing or unusable
      */
     public static Hub start(HeraldSettings settings) {
+        return start(settings, 0);
+    }
+
+    /**
+     * Creates the hub with {@code writerThreads} writer threads of its own (0: write inline), and starts its
+     * heartbeat thread; {@link #close()} stops them all.
+     *
+     * @throws IllegalArgumentException when authentication is on and its keys are missing or unusable
+     */
+    public static Hub start(HeraldSettings settings, int writerThreads) {
         TokenVerifier verifier = null;
         if (settings.auth().enabled()) {
             try {
@@ -78,7 +91,7 @@ public final class Hub implements AutoCloseable {
                 throw new IllegalArgumentException("cannot read the JWT key: " + e.getMessage(), e);
             }
         }
-        Hub hub = new Hub(settings, Clock.systemUTC(), verifier);
+        Hub hub = new Hub(settings, Clock.systemUTC(), verifier, writerThreads);
         hub.heartbeat.start();
         LOG.info(() -> "Herald hub " + hub.nodeId + " started");
         return hub;
@@ -130,7 +143,7 @@ public final class Hub implements AutoCloseable {
             classic.add(client);
             classic.offerToAll(Frame.text(CLASSIC_JOIN), fanout);
         }
-        fanout.finish(this::slowConsumer);
+        finish(fanout);
         return client;
     }
 
@@ -148,7 +161,7 @@ public final class Hub implements AutoCloseable {
         synchronized (classic) {
             classic.offerToAll(frame, fanout);
         }
-        fanout.finish(this::slowConsumer);
+        finish(fanout);
     }
 
     // ---- room endpoint ----------------------------------------------------------------------------
@@ -190,7 +203,7 @@ public final class Hub implements AutoCloseable {
             Fanout fanout = new Fanout();
             if (room.join(client, settings.pingSeconds(), fanout)) {
                 clients.add(client);
-                fanout.finish(this::slowConsumer);
+                finish(fanout);
                 return client;
             }
             // The room emptied and closed between the lookup and the join: try again with a new one.
@@ -212,7 +225,7 @@ public final class Hub implements AutoCloseable {
         if (frame instanceof Inbound.Publish publish) {
             Fanout fanout = new Fanout();
             client.room().publish(client, publish, clock.instant(), fanout);
-            fanout.finish(this::slowConsumer);
+            finish(fanout);
         } else if (frame instanceof Inbound.PresenceRequest) {
             reply(client, new Outbound.Presence(client.room().name(), client.room().members()));
         } else if (frame instanceof Inbound.Ping ping) {
@@ -234,7 +247,7 @@ public final class Hub implements AutoCloseable {
         }
         Fanout fanout = new Fanout();
         client.room().relay(data, fanout);
-        fanout.finish(this::slowConsumer);
+        finish(fanout);
     }
 
     // ---- both endpoints -------------------------------------------------------------------------
@@ -275,7 +288,7 @@ public final class Hub implements AutoCloseable {
         if (room.leave(client, reason, fanout)) {
             rooms.remove(room.name(), room);
         }
-        fanout.finish(this::slowConsumer);
+        finish(fanout);
     }
 
     /** An error the container reported for {@code client}: remembered so the room hears reason {@code error}. */
@@ -300,7 +313,13 @@ public final class Hub implements AutoCloseable {
             }
         }
         heartbeat.stop();
+        writers.close();
         LOG.info(() -> "Herald hub " + nodeId + " stopped");
+    }
+
+    /** Starts the writes {@code fanout} collected and applies the slow-consumer policy; call with no lock held. */
+    private void finish(Fanout fanout) {
+        fanout.finish(writers, this::slowConsumer);
     }
 
     /** {@code true} until every connection that was open has gone. */
@@ -317,7 +336,7 @@ public final class Hub implements AutoCloseable {
         if (!fanout.offerClose(client, Frame.close(closure))) {
             client.connection().close(closure);
         }
-        fanout.finish(this::slowConsumer);
+        finish(fanout);
     }
 
     /**
@@ -429,7 +448,7 @@ public final class Hub implements AutoCloseable {
     private void send(Client client, Frame frame) {
         Fanout fanout = new Fanout();
         fanout.offer(client, frame);
-        fanout.finish(this::slowConsumer);
+        finish(fanout);
     }
 
     private void slowConsumer(Client client) {

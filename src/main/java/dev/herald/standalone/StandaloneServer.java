@@ -53,7 +53,8 @@ public final class StandaloneServer implements AutoCloseable {
 
     /** Starts the hub and the listener; fails fast (and cleans up) when the port or keystore is unusable. */
     public static StandaloneServer start(HeraldSettings settings) throws IOException {
-        Hub hub = Hub.start(settings);
+        // Fan-outs are written by the hub's writer threads, beside the Grizzly workers that read (see Writers).
+        Hub hub = Hub.start(settings, settings.writerThreads());
         RunningHub.install(hub, TyrusWireWriter.find().orElse(null));
         HttpServer http = new HttpServer();
         try {

@@ -27,7 +27,7 @@ class SettingsLoaderTest {
     private static final Set<Setting> NUMERIC = Set.of(Setting.PORT, Setting.MAX_MESSAGE_BYTES,
             Setting.RATE_PER_SECOND, Setting.RATE_BURST, Setting.RATE_ABUSE_SECONDS, Setting.MAX_CONNECTIONS,
             Setting.MAX_CONNECTIONS_PER_ADDRESS, Setting.QUEUE_BYTES, Setting.PING_SECONDS, Setting.IDLE_SECONDS,
-            Setting.HANDSHAKE_SECONDS, Setting.DRAIN_SECONDS);
+            Setting.HANDSHAKE_SECONDS, Setting.DRAIN_SECONDS, Setting.WRITER_THREADS);
 
     private static HeraldSettings load(Setting setting, String value) {
         Map<Setting, String> values = new EnumMap<>(Setting.class);
@@ -324,7 +324,7 @@ class SettingsLoaderTest {
                 settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(),
                 settings.maxConnections(), settings.maxConnectionsPerAddress(), settings.queueBytes(),
                 settings.slowConsumerPolicies(), settings.pingSeconds(), settings.idleSeconds(), settings.handshakeSeconds(),
-                settings.drainSeconds(), source, settings.auth(), null, null);
+                settings.writerThreads(), settings.drainSeconds(), source, settings.auth(), null, null);
         source.add("https://b.example");
         assertEquals(List.of("https://a.example"), copy.allowedOrigins());
         assertThrows(UnsupportedOperationException.class, () -> copy.allowedOrigins().add("x"));
@@ -400,6 +400,16 @@ class SettingsLoaderTest {
         assertTrue(bad.getMessage().contains("herald.slow-consumer-policies"), bad.getMessage());
         assertThrows(IllegalArgumentException.class, () -> load(Setting.SLOW_CONSUMER_POLICY, "ignore"));
         assertThrows(IllegalArgumentException.class, () -> load(Setting.SLOW_CONSUMER_POLICIES, "no-equals"));
+    }
+
+    @Test
+    void writerThreadsAreOnePerCoreByDefaultOrAsGiven() {
+        assertEquals(Runtime.getRuntime().availableProcessors(), HeraldSettings.defaults().writerThreads());
+        assertEquals(Runtime.getRuntime().availableProcessors(), load(Setting.WRITER_THREADS, "AUTO").writerThreads());
+        assertEquals(0, load(Setting.WRITER_THREADS, "0").writerThreads());
+        assertEquals(8, load(Setting.WRITER_THREADS, " 8 ").writerThreads());
+        assertThrows(IllegalArgumentException.class, () -> load(Setting.WRITER_THREADS, "-1"));
+        assertThrows(IllegalArgumentException.class, () -> load(Setting.WRITER_THREADS, "many"));
     }
 
     @Test

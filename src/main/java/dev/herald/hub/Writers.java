@@ -1,0 +1,100 @@
+package dev.herald.hub;
+
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Where the queues that a fan-out found idle start writing: on the broadcasting thread itself, or on a few
+ * writer threads of the hub's own.
+ *
+ * <p>The writer threads do two things for a busy standalone server. The thread that received a message goes
+ * back to reading as soon as the message is queued for everyone, and while the writers work through one
+ * fan-out, the frames of the next ones pile up in the same queues and leave as one batched write per client
+ * ({@link OutboundQueue}), not one write per frame. A large fan-out is also split across the threads, so that
+ * one message uses every core. When the server is quiet, the hand-off costs a few microseconds.
+ *
+ * <p>In a container the hub writes inline: the container owns the threads, and its WebSocket API writes one
+ * frame at a time in any case.
+ */
+final class Writers implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Writers.class.getName());
+    /** Below this many queues a fan-out is one task: splitting it would cost more than it saves. */
+    static final int MIN_SHARE = 64;
+    private static final long CLOSE_WAIT_SECONDS = 2;
+
+    /** {@code null} when writing inline. */
+    private final ExecutorService pool;
+    private final int threads;
+
+    private Writers(ExecutorService pool, int threads) {
+        this.pool = pool;
+        this.threads = threads;
+    }
+
+    /** Every write starts on the thread that queued the frame. */
+    static Writers inline() {
+        return new Writers(null, 0);
+    }
+
+    /** {@code threads} daemon threads named {@code herald-writer-<node>-<n>}; 0 means inline. */
+    static Writers pooled(int threads, String nodeId) {
+        if (threads <= 0) {
+            return inline();
+        }
+        AtomicInteger numbers = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread thread = new Thread(task, "herald-writer-" + nodeId + "-" + numbers.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        return new Writers(pool, threads);
+    }
+
+    int threads() {
+        return threads;
+    }
+
+    /** Starts {@code queues}, each of which the caller was told to start ({@link OutboundQueue.Offer#START}). */
+    void start(List<OutboundQueue> queues) {
+        if (pool == null) {
+            queues.forEach(OutboundQueue::pump);
+            return;
+        }
+        int share = Math.max(MIN_SHARE, (queues.size() + threads - 1) / threads);
+        for (int from = 0; from < queues.size(); from += share) {
+            List<OutboundQueue> part = queues.subList(from, Math.min(queues.size(), from + share));
+            try {
+                pool.execute(() -> part.forEach(OutboundQueue::pump));
+            } catch (RejectedExecutionException closed) {
+                // The hub has stopped; a frame queued this late (a close, say) is still written.
+                part.forEach(OutboundQueue::pump);
+            }
+        }
+    }
+
+    /** Lets the writes already handed over start, then stops the threads. */
+    @Override
+    public void close() {
+        if (pool == null) {
+            return;
+        }
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warning("writer threads still busy after " + CLOSE_WAIT_SECONDS + " s; stopping them");
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            LOG.log(Level.FINE, "interrupted while the writers finished", e);
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
