@@ -49,6 +49,7 @@ public final class Hub implements AutoCloseable {
     private final Audience classic = new Audience();
     private final Heartbeat heartbeat;
     private final Writers writers;
+    private final BatchScratch batchScratch = new BatchScratch();
     private final Counters counters = new Counters();
     /** {@code null} when authentication is off. */
     private final TokenVerifier verifier;
@@ -414,7 +415,7 @@ public final class Hub implements AutoCloseable {
         SlowConsumerPolicy policy = room == null ? SlowConsumerPolicy.DISCONNECT
                 : settings.slowConsumerPolicies().forRoom(room.name());
         OutboundQueue queue = new OutboundQueue(connection, settings.queueBytes(), policy,
-                dropped -> Frame.text(codec.encode(Outbound.Error.dropped(dropped))), counters);
+                dropped -> Frame.text(codec.encode(Outbound.Error.dropped(dropped))), counters, batchScratch);
         return new Client(number, new Member(nodeId + "-" + number, name), connection, connection.remoteAddress(),
                 room, queue,
                 new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(), now),

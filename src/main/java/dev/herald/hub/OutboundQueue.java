@@ -52,6 +52,7 @@ final class OutboundQueue {
     private final SlowConsumerPolicy policy;
     private final LongFunction<Frame> dropReport;
     private final Counters counters;
+    private final BatchScratch scratch;
     /** Frames dropped since the last report reached the queue. */
     private long unreportedDrops;
     private final ArrayDeque<Frame> pending = new ArrayDeque<>();
@@ -77,6 +78,12 @@ final class OutboundQueue {
      */
     OutboundQueue(Connection connection, long budgetBytes, SlowConsumerPolicy policy, LongFunction<Frame> dropReport,
                   Counters counters) {
+        this(connection, budgetBytes, policy, dropReport, counters, new BatchScratch());
+    }
+
+    /** As above, with the hub's shared {@code scratch} memory for batched writes. */
+    OutboundQueue(Connection connection, long budgetBytes, SlowConsumerPolicy policy, LongFunction<Frame> dropReport,
+                  Counters counters, BatchScratch scratch) {
         if (policy != SlowConsumerPolicy.DISCONNECT && dropReport == null) {
             throw new IllegalArgumentException(policy + " needs a drop report");
         }
@@ -85,6 +92,7 @@ final class OutboundQueue {
         this.policy = policy;
         this.dropReport = dropReport;
         this.counters = counters;
+        this.scratch = scratch;
     }
 
     synchronized Offer enqueue(Frame frame) {
@@ -181,6 +189,7 @@ final class OutboundQueue {
         while (true) {
             Frame next;
             List<Frame> batch = null;
+            ByteBuffer lent = null;
             synchronized (this) {
                 if (unreportedDrops > 0 && !closed && !ending) {
                     // No write is in flight here, so the report can go first: the client learns of the gap
@@ -207,10 +216,13 @@ final class OutboundQueue {
             try {
                 if (batch == null) {
                     next.sendTo(connection, this::completed);
+                } else if (batch.size() == 1) {
+                    connection.sendWire(next.wire().duplicate(), this::completed);
                 } else {
                     // The frames in flight stay at the head, where no producer drops them, so the copy can
                     // be made without the lock.
-                    connection.sendWire(concatenate(batch), this::completed);
+                    lent = scratch.take();
+                    connection.sendWire(concatenate(batch, lent), this::completed);
                 }
             } catch (RuntimeException | Error e) {
                 // A connection must report failures through the callback; one that throws instead must not
@@ -225,8 +237,11 @@ final class OutboundQueue {
             synchronized (this) {
                 insideSend = false;
                 if (!completedInsideSend) {
-                    return; // the callback will continue when the write ends
+                    return; // the callback will continue when the write ends; the lent buffer goes with it
                 }
+            }
+            if (lent != null) {
+                scratch.giveBack(lent);
             }
         }
     }
@@ -246,20 +261,12 @@ final class OutboundQueue {
         return batch;
     }
 
-    /** One frame's shared wire bytes as they are, or several copied back to back into one buffer. */
-    private static ByteBuffer concatenate(List<Frame> batch) {
-        if (batch.size() == 1) {
-            return batch.get(0).wire().duplicate();
-        }
-        int size = 0;
+    /** The frames' wire bytes copied back to back into {@code into}, which {@link #headBatch()} sized them for. */
+    private static ByteBuffer concatenate(List<Frame> batch, ByteBuffer into) {
         for (Frame frame : batch) {
-            size += frame.wire().remaining();
+            into.put(frame.wire().duplicate());
         }
-        ByteBuffer frames = ByteBuffer.allocate(size);
-        for (Frame frame : batch) {
-            frames.put(frame.wire().duplicate());
-        }
-        return frames.flip();
+        return into.flip();
     }
 
     private void completed(Throwable failure) {

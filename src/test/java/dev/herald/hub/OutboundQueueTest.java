@@ -1,5 +1,6 @@
 package dev.herald.hub;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -434,6 +435,8 @@ class OutboundQueueTest {
     private static final class WireConnection extends RecordingConnection {
 
         final List<List<String>> writes = new ArrayList<>();
+        /** The backing array of each write, or {@code null} for a frame's own (read-only, shared) bytes. */
+        final List<byte[]> arrays = new ArrayList<>();
 
         @Override
         public boolean writesWireFrames() {
@@ -457,6 +460,7 @@ class OutboundQueueTest {
                 decoded.add(kind + (length > 16 ? length + " bytes" : new String(payload, StandardCharsets.UTF_8)));
             }
             writes.add(decoded);
+            arrays.add(frames.isReadOnly() ? null : frames.array());
             record("wire", done);
         }
     }
@@ -534,5 +538,42 @@ class OutboundQueueTest {
         wire.completeNext(new IOException("reset"));
         assertEquals(OutboundQueue.Offer.CLOSED, queue.enqueue(Frame.text("d")));
         assertEquals(0, queue.queuedBytes());
+    }
+
+    @Test
+    void aBatchWrittenAtOnceLeavesItsBufferForTheNextBatch() {
+        WireConnection wire = new WireConnection();
+        OutboundQueue queue = new OutboundQueue(wire, 1_000);
+        offer(queue, Frame.text("a"));
+        offer(queue, Frame.text("b"));
+        offer(queue, Frame.text("c"));
+        wire.inline = true;
+        wire.completeNext(null);                  // [b, c] goes, and completes inside the send
+        wire.inline = false;
+        offer(queue, Frame.text("d"));
+        offer(queue, Frame.text("e"));
+        offer(queue, Frame.text("f"));
+        wire.inline = true;
+        wire.completeNext(null);                  // [e, f] goes in the same buffer
+        assertEquals(List.of(List.of("text:a"), List.of("text:b", "text:c"), List.of("text:d"),
+                List.of("text:e", "text:f")), wire.writes);
+        assertTrue(wire.arrays.get(1) != null && wire.arrays.get(1) == wire.arrays.get(3), "the buffer was reused");
+        assertEquals(null, wire.arrays.get(0), "a single frame is written from its shared bytes, uncopied");
+    }
+
+    @Test
+    void aBatchStillBeingWrittenKeepsItsBuffer() {
+        WireConnection wire = new WireConnection();
+        OutboundQueue queue = new OutboundQueue(wire, 1_000);
+        offer(queue, Frame.text("a"));
+        offer(queue, Frame.text("b"));
+        offer(queue, Frame.text("c"));
+        wire.completeNext(null);                  // [b, c] goes and stays in flight
+        offer(queue, Frame.text("d"));
+        offer(queue, Frame.text("e"));
+        byte[] inFlight = wire.arrays.get(1).clone();
+        wire.completeNext(null);                  // [d, e] needs another buffer
+        assertTrue(wire.arrays.get(1) != wire.arrays.get(2), "a buffer the transport may still hold is not reused");
+        assertArrayEquals(inFlight, wire.arrays.get(1), "the bytes of the write in flight were not touched");
     }
 }
