@@ -33,6 +33,7 @@ class Audience {
 
     /** Offers {@code frame} to every member; call with this object's lock held. */
     final void offerToAll(Frame frame, Fanout fanout) {
+        fanout.expect(members.size());
         for (Client member : members.values()) {
             fanout.offer(member, frame);
         }
@@ -40,6 +41,7 @@ class Audience {
 
     /** Offers {@code frame} to every member but {@code except}; call with this object's lock held. */
     final void offerToOthers(Client except, Frame frame, Fanout fanout) {
+        fanout.expect(members.size());
         for (Client member : members.values()) {
             if (member != except) {
                 fanout.offer(member, frame);

@@ -18,8 +18,9 @@ public final class Counters {
     public record Snapshot(long deliveries, long bytesOut, long drops, long slowDisconnects, long queueHighWaterBytes) {
     }
 
-    void delivered(long bytes) {
-        deliveries.increment();
+    /** {@code frames} frames of {@code bytes} bytes in all were written (one write may carry several). */
+    void delivered(long frames, long bytes) {
+        deliveries.add(frames);
         bytesOut.add(bytes);
     }
 
@@ -31,11 +32,18 @@ public final class Counters {
         slowDisconnects.increment();
     }
 
+    /** A queue's high-water mark, reported when it closes; open queues are read by {@link Hub#counters()}. */
     void queued(long queueBytes) {
         queueHighWater.accumulate(queueBytes);
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(deliveries.sum(), bytesOut.sum(), drops.sum(), slowDisconnects.sum(), queueHighWater.get());
+        return snapshot(0);
+    }
+
+    /** The totals, with {@code openQueuesHighWater}, the highest mark among queues still open, counted in. */
+    Snapshot snapshot(long openQueuesHighWater) {
+        return new Snapshot(deliveries.sum(), bytesOut.sum(), drops.sum(), slowDisconnects.sum(),
+                Math.max(queueHighWater.get(), openQueuesHighWater));
     }
 }

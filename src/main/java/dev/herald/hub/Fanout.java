@@ -9,8 +9,13 @@ import java.util.List;
  */
 final class Fanout {
 
-    private final List<OutboundQueue> toStart = new ArrayList<>();
+    private final ArrayList<OutboundQueue> toStart = new ArrayList<>();
     private final List<Client> overflowed = new ArrayList<>(0);
+
+    /** Makes room for {@code recipients} more queues to start, in one step rather than growing as they come. */
+    void expect(int recipients) {
+        toStart.ensureCapacity(toStart.size() + recipients);
+    }
 
     /** Queues {@code frame} for {@code client}; call under the lock that orders the frames. */
     void offer(Client client, Frame frame) {

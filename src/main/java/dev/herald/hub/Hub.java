@@ -116,7 +116,11 @@ public final class Hub implements AutoCloseable {
 
     /** The fan-out engine's running totals. */
     public Counters.Snapshot counters() {
-        return counters.snapshot();
+        long openHighWater = 0;
+        for (Client client : clients) {
+            openHighWater = Math.max(openHighWater, client.queue.highWaterBytes());
+        }
+        return counters.snapshot(openHighWater);
     }
 
     /** Open connections on this node. */

@@ -3,7 +3,6 @@ package dev.herald.hub;
 import dev.herald.config.SlowConsumerPolicy;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.LongFunction;
@@ -115,8 +114,9 @@ final class OutboundQueue {
         }
         pending.addLast(frame);
         queuedBytes += frame.bytes();
+        // Kept here, and handed to the shared counters only when the queue closes (Hub.counters() reads the
+        // open queues): a shared update on every frame, from every writer, was the engine's hottest spot.
         highWaterBytes = Math.max(highWaterBytes, queuedBytes);
-        counters.queued(queuedBytes);
         return writing ? Offer.QUEUED : start();
     }
 
@@ -216,13 +216,15 @@ final class OutboundQueue {
             try {
                 if (batch == null) {
                     next.sendTo(connection, this::completed);
-                } else if (batch.size() == 1) {
-                    connection.sendWire(next.wire().duplicate(), this::completed);
                 } else {
-                    // The frames in flight stay at the head, where no producer drops them, so the copy can
-                    // be made without the lock.
-                    lent = scratch.take();
-                    connection.sendWire(concatenate(batch, lent), this::completed);
+                    // The frames in flight stay at the head, where no producer drops them, and the list is
+                    // this thread's own, so the copy needs no lock. The list is emptied before the send, which
+                    // is where this thread could next need it.
+                    if (batch.size() > 1) {
+                        lent = concatenate(batch, scratch.take());
+                    }
+                    batch.clear();
+                    connection.sendWire(lent != null ? lent : next.wire().duplicate(), this::completed);
                 }
             } catch (RuntimeException | Error e) {
                 // A connection must report failures through the callback; one that throws instead must not
@@ -248,7 +250,7 @@ final class OutboundQueue {
 
     /** The text and binary frames at the head that one write can carry: at least one, then up to the batch size. */
     private List<Frame> headBatch() {
-        List<Frame> batch = new ArrayList<>();
+        List<Frame> batch = scratch.frames();
         long size = 0;
         for (Frame frame : pending) {
             int length = frame.hasWireForm() ? frame.wire().remaining() : -1;
@@ -271,6 +273,8 @@ final class OutboundQueue {
 
     private void completed(Throwable failure) {
         synchronized (this) {
+            long deliveredFrames = 0;
+            long deliveredBytes = 0;
             for (int i = 0; i < inFlight; i++) {
                 Frame done = pending.pollFirst();
                 if (done == null) {
@@ -278,11 +282,15 @@ final class OutboundQueue {
                 }
                 queuedBytes -= done.bytes();
                 if (failure == null && (done.kind() == Frame.Kind.TEXT || done.kind() == Frame.Kind.BINARY)) {
-                    counters.delivered(done.bytes());
+                    deliveredFrames++;
+                    deliveredBytes += done.bytes();
                 }
                 if (done.kind() == Frame.Kind.CLOSE) {
                     close();
                 }
+            }
+            if (deliveredFrames > 0) {
+                counters.delivered(deliveredFrames, deliveredBytes);
             }
             inFlight = 0;
             if (failure != null) {
@@ -300,6 +308,9 @@ final class OutboundQueue {
     /** Refuses further frames and forgets the pending ones; {@code true} if the queue was still open. */
     synchronized boolean close() {
         boolean wasOpen = !closed;
+        if (wasOpen) {
+            counters.queued(highWaterBytes);
+        }
         closed = true;
         pending.clear();
         queuedBytes = 0;

@@ -11,6 +11,7 @@ import dev.herald.config.HeraldSettings;
 import dev.herald.config.Setting;
 import dev.herald.config.SettingsLoader;
 import dev.herald.protocol.Closure;
+import dev.herald.protocol.Utf8;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Inbound;
 import jakarta.json.Json;
@@ -197,6 +198,17 @@ class HubTest {
                 "Client(" + one.number() + ") said: caf\u00e9");
         assertEquals(expected, first.texts());
         assertEquals(expected, second.texts());
+    }
+
+    @Test
+    void countersIncludeTheHighWaterMarkOfQueuesStillOpen() {
+        RecordingConnection stalled = new RecordingConnection("192.0.2.50", true);
+        Client slow = hub().openClassic(stalled, null);       // its own join announcement stays in flight
+        Client talker = hub().openClassic(connection(51), null);
+        hub().classicText(talker, "0123456789");
+        long expected = Utf8.length(Hub.CLASSIC_JOIN) * 2 + Utf8.length("Client(" + talker.number() + ") said: 0123456789");
+        assertEquals(expected, hub().counters().queueHighWaterBytes(), "the stalled queue's mark, read while open");
+        assertEquals(1, slow.number());
     }
 
     @Test

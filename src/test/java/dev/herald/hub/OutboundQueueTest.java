@@ -402,7 +402,10 @@ class OutboundQueueTest {
         Counters.Snapshot totals = counters.snapshot();
         assertEquals(2, totals.deliveries());
         assertEquals(11, totals.bytesOut());
-        assertEquals(6, totals.queueHighWaterBytes());
+        assertEquals(0, totals.queueHighWaterBytes(), "an open queue keeps its mark (the hub reads it)");
+        assertEquals(6, queue.highWaterBytes());
+        queue.close();
+        assertEquals(6, counters.snapshot().queueHighWaterBytes(), "a closed queue hands its mark over");
     }
 
     @Test
