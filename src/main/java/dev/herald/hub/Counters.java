@@ -37,7 +37,11 @@ public final class Counters {
         queueHighWater.accumulate(queueBytes);
     }
 
-    public Snapshot snapshot() {
+    /**
+     * The totals with the high-water mark of closed queues only. Open queues keep their own marks, so the full
+     * view is {@link Hub#counters()}; this one is for the queue's own tests.
+     */
+    Snapshot snapshot() {
         return snapshot(0);
     }
 
