@@ -22,6 +22,7 @@ final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
+    private volatile boolean refusing;
 
     private TcpProxy(ServerSocket listener, InetSocketAddress target) {
         this.listener = listener;
@@ -55,6 +56,14 @@ final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /**
+     * While {@code refuse} is true, every new connection is reset as soon as it is accepted, as an unreachable
+     * server looks to a client; connections already open are left alone. False forwards new connections again.
+     */
+    void refuseNew(boolean refuse) {
+        refusing = refuse;
+    }
+
     @Override
     public void close() throws IOException {
         listener.close();
@@ -65,6 +74,10 @@ final class TcpProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (refusing) {
+                    reset(client);
+                    continue;
+                }
                 accepted.incrementAndGet();
                 Socket server = new Socket();
                 server.connect(target, 5_000);
