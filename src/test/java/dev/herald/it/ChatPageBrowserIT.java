@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -232,6 +233,41 @@ class ChatPageBrowserIT {
                     ann.systemLines().toString());
             assertEquals("Connected as ann", ann.statusText());
             screenshot(ann, "resumed.png");
+        }
+    }
+
+    /**
+     * The silence rule of protocol section 6 in the browser: the link stops carrying bytes but no side closes it.
+     * With a 1 s heartbeat the page gives the connection up after 11 s without a frame (its own pings get no pong),
+     * reconnects, and recovers what was published meanwhile.
+     */
+    @Test
+    void aSilentLinkIsGivenUpAfterHeartbeatPlusTenSecondsAndThePageResumes() throws Exception {
+        start(Map.of(Setting.PING_SECONDS, "1"));
+        try (TcpProxy proxy = TcpProxy.to(server.port());
+                HeraldClient carol = HeraldClient.connect(StandaloneFixture.base(server).resolve("rooms/silent?name=carol"))) {
+            Frames.expect(carol, "welcome");
+            ann.open(page(proxy.port())).join("silent", "ann");
+            ann.await("carol in ann's members list", d -> ann.members().contains("carol"));
+            publish(carol, "before the silence", "c1");
+            ann.await("the message before the silence", d -> ann.messages().equals(List.of("carol: before the silence")));
+
+            proxy.stallAll();
+            long stalledAt = System.nanoTime();
+            publish(carol, "said into the silence", "c2");
+            ann.await("the page giving the silent link up", Duration.ofSeconds(40), d -> ann.systemLines().stream()
+                    .anyMatch(line -> line.endsWith("Connection lost: no sign of life from the server for 11 s (1006).")));
+            Duration silent = Duration.ofNanos(System.nanoTime() - stalledAt);
+            assertTrue(silent.compareTo(Duration.ofSeconds(10)) >= 0, "gave up after only " + silent);
+
+            ann.awaitState("open");
+            ann.await("the recovery note", d -> ann.systemLines().stream().anyMatch(line -> line.endsWith(
+                    "Back: 1 missed message recovered.")));
+            publish(carol, "live again", "c3");
+            List<String> expected = List.of("carol: before the silence", "carol: said into the silence", "carol: live again");
+            ann.await("each message once, in order", d -> ann.messages().size() >= expected.size());
+            assertEquals(expected, ann.messages());
+            assertEquals(List.of("1", "2", "3"), offsets(ann));
         }
     }
 
