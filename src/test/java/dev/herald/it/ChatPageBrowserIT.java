@@ -50,6 +50,8 @@ class ChatPageBrowserIT {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     /** The README shows this one; every browser run refreshes it from a real conversation. */
     private static final Path README_SCREENSHOT = Path.of("docs", "screenshot.png");
+    /** Longest backoff after a few retries in a row (16 s), with room to spare. */
+    private static final Duration RECONNECT_WAIT = Duration.ofSeconds(30);
 
     @TempDir
     static Path profiles;
@@ -218,7 +220,7 @@ class ChatPageBrowserIT {
             int acceptedBefore = proxy.accepted();
             proxy.refuseNew(false);
 
-            ann.awaitState("open");
+            awaitReconnected(ann);
             assertTrue(proxy.accepted() > acceptedBefore, "the page did not reconnect through the proxy");
             ann.await("the recovery note", d -> ann.systemLines().stream().anyMatch(line -> line.endsWith(
                     "Back: 3 missed messages recovered.")));
@@ -260,7 +262,7 @@ class ChatPageBrowserIT {
             Duration silent = Duration.ofNanos(System.nanoTime() - stalledAt);
             assertTrue(silent.compareTo(Duration.ofSeconds(10)) >= 0, "gave up after only " + silent);
 
-            ann.awaitState("open");
+            awaitReconnected(ann);
             ann.await("the recovery note", d -> ann.systemLines().stream().anyMatch(line -> line.endsWith(
                     "Back: 1 missed message recovered.")));
             publish(carol, "live again", "c3");
@@ -269,6 +271,14 @@ class ChatPageBrowserIT {
             assertEquals(expected, ann.messages());
             assertEquals(List.of("1", "2", "3"), offsets(ann));
         }
+    }
+
+    /**
+     * Waits for the page to be connected again. The backoff's full jitter may put the next retry up to 16 s away
+     * after a few refused ones, so this waits longer than a page action does.
+     */
+    private static void awaitReconnected(ChatPage page) {
+        page.await("the page to reconnect", RECONNECT_WAIT, d -> "open".equals(page.state()));
     }
 
     /** Publishes {@code text} as {@code client} and waits for its ack, skipping the frames around it. */
@@ -313,7 +323,7 @@ class ChatPageBrowserIT {
 
         server = StandaloneFixture.start(Map.of(Setting.PORT, Integer.toString(port)));
         for (ChatPage page : List.of(ann, bob)) {
-            page.awaitState("open");
+            awaitReconnected(page);
             page.await("the reconnect line", d -> page.systemLines().stream().anyMatch(line -> line.endsWith("Reconnected to restart.")));
             // The restarted server has a new epoch: the page says quietly that messages may be missing.
             page.await("the history note", d -> page.systemLines().stream().anyMatch(line -> line.endsWith(
