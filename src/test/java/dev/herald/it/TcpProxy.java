@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +24,8 @@ final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
+    private final Set<Socket> stalled = ConcurrentHashMap.newKeySet();
+    private volatile boolean refusing;
 
     private TcpProxy(ServerSocket listener, InetSocketAddress target) {
         this.listener = listener;
@@ -53,6 +57,23 @@ final class TcpProxy implements AutoCloseable {
             reset(socket);
         }
         open.clear();
+        stalled.clear();
+    }
+
+    /**
+     * Every connection open now stops carrying bytes, in both directions, but stays open: what each side sends is
+     * read and thrown away, as on a link that died without telling anyone. New connections are forwarded as usual.
+     */
+    void stallAll() {
+        stalled.addAll(open);
+    }
+
+    /**
+     * While {@code refuse} is true, every new connection is reset as soon as it is accepted, as an unreachable
+     * server looks to a client; connections already open are left alone. False forwards new connections again.
+     */
+    void refuseNew(boolean refuse) {
+        refusing = refuse;
     }
 
     @Override
@@ -65,6 +86,10 @@ final class TcpProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (refusing) {
+                    reset(client);
+                    continue;
+                }
                 accepted.incrementAndGet();
                 Socket server = new Socket();
                 server.connect(target, 5_000);
@@ -88,7 +113,9 @@ final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, read);
+                    if (!stalled.contains(from)) {
+                        out.write(buffer, 0, read);
+                    }
                 }
             } catch (IOException ended) {
                 // one side was cut or closed: the other side is reset below
