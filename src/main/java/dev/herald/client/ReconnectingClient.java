@@ -102,7 +102,7 @@ public final class ReconnectingClient implements Connection {
     private HeraldClient connection() throws NotConnectedException {
         HeraldClient connection = current;
         if (connection == null || stopped) {
-            throw new NotConnectedException(stopped ? "the connection is closed" : "not sent: reconnecting");
+            throw new NotConnectedException(stopped ? "the connection is closed" : "reconnecting; send again once back");
         }
         return connection;
     }
