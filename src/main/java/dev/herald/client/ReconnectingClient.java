@@ -170,13 +170,13 @@ public final class ReconnectingClient implements Connection {
 
     /** Reconnects after {@code cause}: waits, tries, repeats; null when stopped or refused for good. */
     private HeraldClient reconnect(CloseStatus cause) throws InterruptedException {
-        CloseStatus status = cause;
+        IOException failure = null;
         while (true) {
             attempt++;
             Duration delay = ReconnectPolicy.delay(attempt, ThreadLocalRandom.current()::nextDouble);
-            CloseStatus why = status;
+            IOException failed = failure;
             int number = attempt;
-            notify(() -> listener.reconnecting(delay, why, number));
+            notify(() -> listener.reconnecting(delay, cause, failed, number));
             if (stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
                 return null;
             }
@@ -185,16 +185,15 @@ public final class ReconnectingClient implements Connection {
                 return HeraldClient.connect(target, options);
             } catch (HandshakeRefusedException e) {
                 if (!ReconnectPolicy.reconnectsAfterRefusal(e.status())) {
-                    notify(() -> listener.gaveUp(why, e));
+                    notify(() -> listener.gaveUp(cause, e));
                     return null;
                 }
-                LOG.log(Level.FINE, "reconnect refused", e);
-                status = new CloseStatus(CloseStatus.ABNORMAL, e.getMessage());
+                failure = e;
             } catch (IOException e) {
                 // Unreachable for now (the server restarts, the network is down): the next attempt may work.
-                LOG.log(Level.FINE, "reconnect failed", e);
-                status = new CloseStatus(CloseStatus.ABNORMAL, e.getMessage());
+                failure = e;
             }
+            LOG.log(Level.FINE, "reconnect failed", failure);
         }
     }
 

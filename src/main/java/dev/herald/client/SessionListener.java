@@ -19,10 +19,11 @@ public interface SessionListener {
     }
 
     /**
-     * The connection ended with {@code cause} (or the last attempt could not connect: code 1006 with the error as
-     * reason), and reconnect number {@code attempt} starts after {@code delay}.
+     * The connection ended with {@code cause}, and reconnect number {@code attempt} (1, 2, … until a connection
+     * delivers a frame) starts after {@code delay}. {@code failure} is why the previous attempt could not connect
+     * (unreachable, or a handshake answered with HTTP 5xx), or {@code null} when there was none or it connected.
      */
-    default void reconnecting(Duration delay, CloseStatus cause, int attempt) {
+    default void reconnecting(Duration delay, CloseStatus cause, IOException failure, int attempt) {
     }
 
     /** After a reconnect to a room: nothing was lost; the {@code missed} messages follow, then live traffic. */

@@ -29,8 +29,9 @@ final class ReconnectNotices implements SessionListener {
     }
 
     @Override
-    public void reconnecting(Duration delay, CloseStatus cause, int attempt) {
-        err.println("herald: " + CloseWords.describe(cause) + "; reconnecting in " + seconds(delay) + " s…"
+    public void reconnecting(Duration delay, CloseStatus cause, IOException failure, int attempt) {
+        String why = failure == null ? CloseWords.describe(cause) : "still no connection (" + root(failure) + ")";
+        err.println("herald: " + why + "; reconnecting in " + seconds(delay) + " s…"
                 + (attempt > 1 ? " (attempt " + attempt + ")" : ""));
     }
 
@@ -50,6 +51,15 @@ final class ReconnectNotices implements SessionListener {
         if (refusal != null) {
             err.println("herald: reconnecting stopped: " + refusal.getMessage());
         }
+    }
+
+    /** The innermost message, e.g. {@code Connection refused}, without the URL the reader already knows. */
+    private static String root(Throwable error) {
+        Throwable root = error;
+        for (int depth = 0; root.getCause() != null && depth < 20; depth++) {
+            root = root.getCause();
+        }
+        return FramePrinter.safe(root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
     }
 
     /** 1.3 for 1 300 ms: one decimal, a dot whatever the locale, as the rest of the CLI's output. */

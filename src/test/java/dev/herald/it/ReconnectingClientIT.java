@@ -1,0 +1,202 @@
+package dev.herald.it;
+
+import static dev.herald.it.Frames.WAIT;
+import static dev.herald.it.Frames.publish;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.client.ClientOptions;
+import dev.herald.client.CloseStatus;
+import dev.herald.client.Frame;
+import dev.herald.client.HeraldClient;
+import dev.herald.client.NotConnectedException;
+import dev.herald.client.ReconnectingClient;
+import dev.herald.config.Setting;
+import dev.herald.standalone.StandaloneServer;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The reconnecting Java client against real standalone servers: it comes back after a drain and a restart on the
+ * same port (history lost, said so), and after an abrupt cut it resumes with every message exactly once.
+ */
+@Timeout(90)
+class ReconnectingClientIT {
+
+    /** Long enough for a few backoff rounds (1 s, 2 s, 4 s ceilings) while a server restarts. */
+    private static final Duration BACK = Duration.ofSeconds(30);
+    private static final Map<Setting, String> FAST = Map.of(Setting.RATE_PER_SECOND, "10000",
+            Setting.RATE_BURST, "10000", Setting.QUEUE_BYTES, Integer.toString(16 * 1024 * 1024));
+
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private StandaloneServer server;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private <T extends AutoCloseable> T closeLater(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
+    @Test
+    void aDrainAndARestartOnTheSamePortAreSurvivedAndTheLostHistoryIsReported() throws Exception {
+        server = StandaloneFixture.start(Map.of(Setting.DRAIN_SECONDS, "5"));
+        int port = server.port();
+        URI room = StandaloneFixture.base(server).resolve("rooms/restart?name=ann");
+        RecordingListener events = new RecordingListener();
+        ReconnectingClient ann = closeLater(ReconnectingClient.connect(room, ClientOptions.defaults(), events));
+        events.await("^connected ws://", WAIT);
+        JsonObject first = expectNext(ann, "welcome");
+        try (HeraldClient bob = HeraldClient.connect(StandaloneFixture.base(server).resolve("rooms/restart?name=bob"))) {
+            Frames.expect(bob, "welcome");
+            bob.sendText(publish("before the restart"));
+            assertEquals("joined", next(ann).getString("type"));
+            JsonObject before = next(ann);
+            assertEquals(1, before.getInt("offset"), before.toString());
+        }
+
+        server.close();
+        server = null;
+        events.await("^reconnecting 1012 attempt 1 in \\d+ ms$", WAIT);
+        assertFalse(ann.isConnected());
+        assertThrows(NotConnectedException.class, () -> ann.sendText(publish("while away")));
+        server = StandaloneFixture.start(Map.of(Setting.PORT, Integer.toString(port)));
+
+        events.await("^connected again ws://127\\.0\\.0\\.1:" + port + "/rooms/restart\\?name=ann", BACK);
+        events.await("^lost$", WAIT);
+        JsonObject welcome = nextOfType(ann, "welcome");
+        assertEquals(0, welcome.getInt("offset"), "a new server starts a new history");
+        if (first.containsKey("epoch")) {
+            assertNotEquals(first.getString("epoch"), welcome.getString("epoch"), "a restart is a new epoch");
+            assertFalse(welcome.getBoolean("recovered"), welcome.toString());
+        }
+        ann.sendText(publish("after the restart"));
+        JsonObject after = nextOfType(ann, "message");
+        assertEquals(1, after.getInt("offset"), "offset 1 of the new epoch is not taken for a duplicate");
+        assertEquals("after the restart", after.getString("text"));
+        assertTrue(events.all().stream().noneMatch(event -> event.startsWith("resumed") || event.startsWith("gave up")),
+                events.all().toString());
+
+        ann.close();
+        assertEquals(1000, ann.awaitClose(WAIT).code());
+        assertFalse(ann.isConnected());
+    }
+
+    @Test
+    void anAbruptCutWhileOthersPublishIsResumedWithEveryMessageExactlyOnceInOrder() throws Exception {
+        server = StandaloneFixture.start(FAST);
+        TcpProxy proxy = closeLater(TcpProxy.to(server.port()));
+        RecordingListener events = new RecordingListener();
+        ReconnectingClient reader = closeLater(ReconnectingClient.connect(
+                URI.create("ws://127.0.0.1:" + proxy.port() + "/rooms/cut?name=reader"), ClientOptions.defaults(), events));
+        expectNext(reader, "welcome");
+        HeraldClient writer = closeLater(HeraldClient.connect(StandaloneFixture.base(server).resolve("rooms/cut?name=writer")));
+        Frames.expect(writer, "welcome");
+
+        List<Long> offsets = new ArrayList<>();
+        publishAll(writer, 1, 100);
+        readMessages(reader, offsets, 100);
+
+        // The cut lands in the middle of a burst: some of it was delivered, some in flight, the rest published later.
+        CompletableFuture<Void> burst = CompletableFuture.runAsync(() -> publishAll(writer, 101, 400));
+        proxy.cutAll();
+        burst.get(30, TimeUnit.SECONDS);
+        String resumed = events.await("^(resumed \\d+|lost)$", BACK);
+        assertTrue(resumed.startsWith("resumed"), "the history was kept, so nothing may be lost: " + events.all());
+        events.all().stream().filter(event -> event.startsWith("reconnecting")).findFirst()
+                .ifPresentOrElse(event -> assertTrue(event.startsWith("reconnecting 1006 attempt 1"), event),
+                        () -> { throw new AssertionError("no reconnecting event: " + events.all()); });
+
+        publishAll(writer, 401, 450);
+        readMessages(reader, offsets, 450);
+        assertNull(reader.next(Duration.ofMillis(500)), "nothing after the last message (no late duplicate)");
+        assertEquals(LongStream.rangeClosed(1, 450).boxed().toList(), offsets, "every offset exactly once, in order");
+        assertTrue(proxy.accepted() >= 2, "the reader came back through the proxy");
+        assertTrue(events.all().stream().noneMatch(event -> event.equals("lost") || event.startsWith("gave up")),
+                events.all().toString());
+    }
+
+    @Test
+    void aPolicyCloseStopsTheClientWithoutReconnecting() throws Exception {
+        server = StandaloneFixture.start(Map.of());
+        RecordingListener events = new RecordingListener();
+        ReconnectingClient invalid = closeLater(ReconnectingClient.connect(
+                StandaloneFixture.base(server).resolve("rooms/bad!room"), ClientOptions.defaults(), events));
+        CloseStatus status = invalid.awaitClose(WAIT);
+        assertEquals(1008, status.code(), status.toString());
+        assertEquals("gave up 1008", events.await("^gave up", WAIT));
+        assertTrue(events.all().stream().noneMatch(event -> event.startsWith("reconnecting")), events.all().toString());
+    }
+
+    /** Publishes texts {@code m<from>} to {@code m<to>} without waiting; one publisher, so offsets follow the order. */
+    private static void publishAll(HeraldClient writer, int from, int to) {
+        try {
+            for (int i = from; i <= to; i++) {
+                writer.sendText(publish("m" + i));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads until {@code offsets} holds {@code count} message offsets, checking each message's text. */
+    private static void readMessages(ReconnectingClient reader, List<Long> offsets, int count) throws Exception {
+        while (offsets.size() < count) {
+            JsonObject frame = next(reader);
+            if ("message".equals(frame.getString("type"))) {
+                long offset = frame.getJsonNumber("offset").longValue();
+                assertEquals("m" + offset, frame.getString("text"), frame.toString());
+                offsets.add(offset);
+            }
+        }
+    }
+
+    private static JsonObject next(ReconnectingClient client) throws InterruptedException {
+        Frame frame = client.next(WAIT);
+        if (frame == null) {
+            throw new AssertionError("no frame within " + WAIT);
+        }
+        return Frames.json(((Frame.Text) frame).text());
+    }
+
+    private static JsonObject nextOfType(ReconnectingClient client, String type) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonObject frame = next(client);
+            if (type.equals(frame.getString("type"))) {
+                return frame;
+            }
+        }
+        throw new AssertionError("no " + type + " frame within " + WAIT);
+    }
+
+    private static JsonObject expectNext(ReconnectingClient client, String type) throws InterruptedException {
+        JsonObject frame = next(client);
+        assertEquals(type, frame.getString("type"), frame.toString());
+        return frame;
+    }
+}
