@@ -141,6 +141,29 @@ class ReconnectingClientIT {
     }
 
     @Test
+    void aLinkThatGoesSilentIsDeadAfterTheHeartbeatPlusTenSecondsAndIsResumed() throws Exception {
+        // Server pings every second, so the client gives a silent link 1 + 10 s; the server forgets it after 3 s.
+        server = StandaloneFixture.start(Map.of(Setting.PING_SECONDS, "1", Setting.IDLE_SECONDS, "3"));
+        TcpProxy proxy = closeLater(TcpProxy.to(server.port()));
+        RecordingListener events = new RecordingListener();
+        ReconnectingClient ann = closeLater(ReconnectingClient.connect(
+                URI.create("ws://127.0.0.1:" + proxy.port() + "/rooms/silent?name=ann"), ClientOptions.defaults(), events));
+        assertEquals(1, expectNext(ann, "welcome").getInt("heartbeatSeconds"));
+
+        long frozenAt = System.nanoTime();
+        proxy.freezeAll();
+        String reconnecting = events.await("^reconnecting ", Duration.ofSeconds(30));
+        long silentSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - frozenAt);
+        assertTrue(reconnecting.startsWith("reconnecting 1006 attempt 1"), reconnecting);
+        assertTrue(silentSeconds >= 10 && silentSeconds <= 20, "declared dead after " + silentSeconds + " s");
+
+        events.await("^(resumed \\d+|lost)$", BACK);
+        assertTrue(proxy.accepted() >= 2, "the client came back through the proxy");
+        ann.sendText(publish("back"));
+        assertEquals("back", nextOfType(ann, "message").getString("text"));
+    }
+
+    @Test
     void aPolicyCloseStopsTheClientWithoutReconnecting() throws Exception {
         server = StandaloneFixture.start(Map.of());
         RecordingListener events = new RecordingListener();

@@ -8,6 +8,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +24,8 @@ final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
+    /** Sockets whose incoming bytes are read and thrown away instead of forwarded. */
+    private final Set<Socket> frozen = ConcurrentHashMap.newKeySet();
 
     private TcpProxy(ServerSocket listener, InetSocketAddress target) {
         this.listener = listener;
@@ -55,6 +59,14 @@ final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /**
+     * Silences every connection open now, both ways, without closing it: bytes are read and dropped, as on a link
+     * that went dead without a FIN or an RST. Only heartbeats can tell. New connections are forwarded as usual.
+     */
+    void freezeAll() {
+        frozen.addAll(open);
+    }
+
     @Override
     public void close() throws IOException {
         listener.close();
@@ -85,15 +97,23 @@ final class TcpProxy implements AutoCloseable {
     private void pump(Socket from, Socket to) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            // Not try-with-resources: closing a socket's stream closes the socket, and a frozen one must stay open.
+            try {
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
-                    out.write(buffer, 0, read);
+                    if (!frozen.contains(from)) {
+                        out.write(buffer, 0, read);
+                    }
                 }
             } catch (IOException ended) {
                 // one side was cut or closed: the other side is reset below
             } finally {
-                reset(to);
+                // A frozen link carries nothing, not even the other side's close.
+                if (!frozen.contains(from)) {
+                    reset(to);
+                }
                 reset(from);
             }
         }, "tcp-proxy-pump-" + from.getLocalPort());
