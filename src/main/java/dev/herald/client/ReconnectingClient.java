@@ -147,6 +147,7 @@ public final class ReconnectingClient implements Connection {
                 }
                 HeraldClient next = reconnect(status);
                 if (next == null) {
+                    status = stopped ? new CloseStatus(1000, "closed while reconnecting") : status;
                     break;
                 }
                 current = next;
