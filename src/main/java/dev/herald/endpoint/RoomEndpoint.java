@@ -3,6 +3,7 @@ package dev.herald.endpoint;
 import dev.herald.auth.BearerSubprotocol;
 import dev.herald.hub.Client;
 import dev.herald.hub.Hub;
+import dev.herald.hub.Resume;
 import dev.herald.protocol.Inbound;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
@@ -14,8 +15,12 @@ import jakarta.websocket.server.PathParam;
 import jakarta.websocket.server.ServerEndpoint;
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Map;
 
-/** A room at {@code /rooms/{room}?name=…}: JSON frames decoded to {@link Inbound}, binary relayed as is. */
+/**
+ * A room at {@code /rooms/{room}?name=…}, resumed with {@code &since=<offset>&epoch=<epoch>}: JSON frames
+ * decoded to {@link Inbound}, binary relayed as is.
+ */
 @ServerEndpoint(value = "/rooms/{room}", subprotocols = BearerSubprotocol.PROTOCOL, decoders = RoomFrameDecoder.class,
         configurator = HeraldConfigurator.class)
 public class RoomEndpoint {
@@ -30,9 +35,15 @@ public class RoomEndpoint {
     @OnOpen
     public void open(Session session, @PathParam("room") String room) {
         SessionSetup.applyLimits(session, hub.settings());
-        List<String> names = session.getRequestParameterMap().get("name");
-        String name = names == null || names.isEmpty() ? null : names.get(0);
-        client = hub.joinRoom(SessionConnection.opened(session), room, name, SessionSetup.verdict(session));
+        Map<String, List<String>> query = session.getRequestParameterMap();
+        Resume resume = Resume.of(first(query, "since"), first(query, "epoch"));
+        client = hub.joinRoom(SessionConnection.opened(session), room, first(query, "name"),
+                SessionSetup.verdict(session), resume);
+    }
+
+    private static String first(Map<String, List<String>> query, String parameter) {
+        List<String> values = query.get(parameter);
+        return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     @OnMessage

@@ -1,6 +1,6 @@
 package dev.herald.endpoint;
 
-import dev.herald.hub.Connection;
+import dev.herald.delivery.Connection;
 import dev.herald.protocol.Closure;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;

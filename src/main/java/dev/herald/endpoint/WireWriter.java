@@ -1,6 +1,6 @@
 package dev.herald.endpoint;
 
-import dev.herald.hub.Connection.SendCallback;
+import dev.herald.delivery.Connection.SendCallback;
 import jakarta.websocket.Session;
 import java.nio.ByteBuffer;
 

@@ -1,5 +1,7 @@
 package dev.herald.hub;
 
+import dev.herald.delivery.Fanout;
+import dev.herald.delivery.Frame;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +10,7 @@ import java.util.Map;
 /**
  * A set of clients that receive the same frames in the same order: every frame is offered to every member
  * under this object's lock, so two concurrent broadcasts cannot interleave differently for two members.
+ * A member that is catching up on history ({@link Client#holding()}) has its frames held back, in order.
  */
 class Audience {
 
@@ -32,20 +35,28 @@ class Audience {
     }
 
     /** Offers {@code frame} to every member; call with this object's lock held. */
-    final void offerToAll(Frame frame, Fanout fanout) {
+    final void offerToAll(Frame frame, long offset, Fanout<Client> fanout) {
         fanout.expect(members.size());
         for (Client member : members.values()) {
-            fanout.offer(member, frame);
+            offer(member, frame, offset, fanout);
         }
     }
 
     /** Offers {@code frame} to every member but {@code except}; call with this object's lock held. */
-    final void offerToOthers(Client except, Frame frame, Fanout fanout) {
+    final void offerToOthers(Client except, Frame frame, Fanout<Client> fanout) {
         fanout.expect(members.size());
         for (Client member : members.values()) {
             if (member != except) {
-                fanout.offer(member, frame);
+                offer(member, frame, 0, fanout);
             }
+        }
+    }
+
+    private static void offer(Client member, Frame frame, long offset, Fanout<Client> fanout) {
+        if (member.holding()) {
+            member.hold(frame, offset);
+        } else {
+            fanout.offer(member, frame);
         }
     }
 }

@@ -1,26 +1,40 @@
 package dev.herald.hub;
 
+import dev.herald.admission.RateLimiter;
+import dev.herald.delivery.Connection;
+import dev.herald.delivery.Frame;
+import dev.herald.delivery.OutboundQueue;
+import dev.herald.delivery.Recipient;
 import dev.herald.protocol.Closure;
 import dev.herald.protocol.Member;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One connected client as the hub tracks it: its number and member identity, its outbound queue and rate
- * limiter, when it was last heard from, and why the hub closed it (if it did).
+ * limiter, when it was last heard from, why the hub closed it (if it did), and, while it resumes, the room's
+ * frames held back until its missed messages have gone first.
  */
-public final class Client {
+public final class Client implements Recipient {
+
+    /** A frame held for a resuming client, with its message offset (0 for frames that are not messages). */
+    record Held(Frame frame, long offset) {
+    }
 
     private final long number;
     private final Member member;
     private final Connection connection;
     private final String address;
     private final Room room;
-    final OutboundQueue queue;
+    private final OutboundQueue queue;
     final RateLimiter limiter;
     private volatile long lastHeardNanos;
     private final AtomicReference<Closure> closure = new AtomicReference<>();
     private final AtomicBoolean gone = new AtomicBoolean();
+    /** Guarded by the room's lock; {@code null} unless the client is resuming. */
+    private List<Held> held;
 
     Client(long number, Member member, Connection connection, String address, Room room,
            OutboundQueue queue, RateLimiter limiter, long nowNanos) {
@@ -41,6 +55,11 @@ public final class Client {
 
     public Member member() {
         return member;
+    }
+
+    @Override
+    public OutboundQueue queue() {
+        return queue;
     }
 
     /** The room, or {@code null} for a classic client. */
@@ -76,5 +95,27 @@ public final class Client {
     /** {@code true} exactly once, for whoever first reports the connection gone. */
     boolean markGone() {
         return gone.compareAndSet(false, true);
+    }
+
+    // ---- resuming: call these with the room's lock held -------------------------------------------
+
+    /** From now on the room's frames for this client are held back ({@link #hold}) instead of queued. */
+    void startHolding() {
+        held = new ArrayList<>();
+    }
+
+    boolean holding() {
+        return held != null;
+    }
+
+    void hold(Frame frame, long offset) {
+        held.add(new Held(frame, offset));
+    }
+
+    /** The frames held back, in order; the client is no longer holding. */
+    List<Held> stopHolding() {
+        List<Held> frames = held;
+        held = null;
+        return frames == null ? List.of() : frames;
     }
 }

@@ -1,70 +1,64 @@
 package dev.herald.hub;
 
-import dev.herald.auth.BearerSubprotocol;
-import dev.herald.auth.TokenVerifier;
+import dev.herald.admission.Admission;
+import dev.herald.admission.OriginPolicy;
 import dev.herald.auth.Verdict;
+import dev.herald.broker.Broker;
+import dev.herald.broker.MemoryBroker;
 import dev.herald.config.HeraldSettings;
-import dev.herald.config.SlowConsumerPolicy;
+import dev.herald.delivery.Connection;
+import dev.herald.delivery.Counters;
+import dev.herald.delivery.Delivery;
+import dev.herald.delivery.Fanout;
+import dev.herald.delivery.Frame;
 import dev.herald.protocol.Closure;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.FrameCodec;
 import dev.herald.protocol.Inbound;
 import dev.herald.protocol.LeaveReason;
-import dev.herald.protocol.Member;
-import dev.herald.protocol.Names;
 import dev.herald.protocol.Outbound;
 import dev.herald.protocol.Utf8;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The application's one registry of connections and rooms, and the only way frames reach clients.
- * Endpoints call it; it never blocks on a client: every frame goes through the client's bounded
- * {@link OutboundQueue}.
+ * The application's facade, created once per deployment: the endpoints call it for everything. It admits
+ * connections ({@link Admission}), serves the classic chat ({@link ClassicChat}) and the rooms ({@link Rooms},
+ * which publish through the {@link Broker}), hands every frame to the {@link Delivery} engine, and owns the
+ * lifecycle: heartbeat, drain and stop. It never blocks on a client.
  */
 public final class Hub implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Hub.class.getName());
-    static final String CLASSIC_JOIN = "Hey all, a new client has joined us";
+    static final String CLASSIC_JOIN = ClassicChat.JOIN;
 
     private final HeraldSettings settings;
-    private final FrameCodec codec;
-    private final Clock clock;
+    private final FrameCodec codec = FrameCodec.shared();
+    private final Clock clock = Clock.systemUTC();
     private final String nodeId;
-    private final OriginPolicy origins;
-    private final ConnectionLimits limits;
-    private final AtomicLong connectionNumbers = new AtomicLong();
-    private final Set<Client> clients = ConcurrentHashMap.newKeySet();
-    private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
-    private final Audience classic = new Audience();
+    private final Admission admission;
+    private final Delivery delivery;
+    private final Broker broker;
+    private final Clients clients;
+    private final ClassicChat classic = new ClassicChat();
+    private final Rooms rooms;
     private final Heartbeat heartbeat;
-    private final Writers writers;
-    private final BatchScratch batchScratch = new BatchScratch();
-    private final Counters counters = new Counters();
-    /** {@code null} when authentication is off. */
-    private final TokenVerifier verifier;
-    private volatile boolean draining;
 
-    private Hub(HeraldSettings settings, Clock clock, TokenVerifier verifier, int writerThreads) {
-        this.verifier = verifier;
+    private Hub(HeraldSettings settings, Admission admission, int writerThreads) {
         this.settings = settings;
-        this.codec = FrameCodec.shared();
-        this.clock = clock;
         this.nodeId = Long.toString(new SecureRandom().nextLong() >>> 24, 36);
-        this.origins = OriginPolicy.forThisMachine(settings.allowedOrigins(), settings.host());
-        this.limits = new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress());
+        this.admission = admission;
+        this.delivery = new Delivery(writerThreads, nodeId);
+        this.broker = new MemoryBroker(settings.historySize(), settings.historySeconds(), nodeId);
+        this.clients = new Clients(settings, delivery, codec, nodeId);
+        this.rooms = new Rooms(broker, codec, settings.pingSeconds(), settings.recoveryMax(), this::finish);
         this.heartbeat = new Heartbeat(this, settings.pingSeconds(), settings.idleSeconds(), nodeId);
-        this.writers = Writers.pooled(writerThreads, nodeId);
     }
 
     /**
@@ -84,15 +78,8 @@ public final class Hub implements AutoCloseable {
      * @throws IllegalArgumentException when authentication is on and its keys are missing or unusable
      */
     public static Hub start(HeraldSettings settings, int writerThreads) {
-        TokenVerifier verifier = null;
-        if (settings.auth().enabled()) {
-            try {
-                verifier = TokenVerifier.create(settings.auth());
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read the JWT key: " + e.getMessage(), e);
-            }
-        }
-        Hub hub = new Hub(settings, Clock.systemUTC(), verifier, writerThreads);
+        Hub hub = new Hub(settings, Admission.from(settings), writerThreads);
+        hub.broker.start(hub.rooms);
         hub.heartbeat.start();
         LOG.info(() -> "Herald hub " + hub.nodeId + " started");
         return hub;
@@ -103,24 +90,17 @@ public final class Hub implements AutoCloseable {
     }
 
     public OriginPolicy origins() {
-        return origins;
+        return admission.origins();
     }
 
-    /**
-     * Authenticates a handshake from its headers (the {@code herald.bearer.<JWT>} subprotocol); {@code null}
-     * when authentication is off.
-     */
+    /** See {@link Admission#authenticate}: {@code null} when authentication is off. */
     public Verdict authenticate(Map<String, List<String>> handshakeHeaders) {
-        return verifier == null ? null : verifier.verify(BearerSubprotocol.token(handshakeHeaders));
+        return admission.authenticate(handshakeHeaders);
     }
 
-    /** The fan-out engine's running totals. */
+    /** The delivery engine's running totals. */
     public Counters.Snapshot counters() {
-        long openHighWater = 0;
-        for (Client client : clients) {
-            openHighWater = Math.max(openHighWater, client.queue.highWaterBytes());
-        }
-        return counters.snapshot(openHighWater);
+        return delivery.counters().snapshot(clients.openHighWater());
     }
 
     /** Open connections on this node. */
@@ -136,18 +116,13 @@ public final class Hub implements AutoCloseable {
      * @param verdict what {@link #authenticate} said of the handshake ({@code null} when authentication is off)
      */
     public Client openClassic(Connection connection, Verdict verdict) {
-        if (refusedWhileDraining(connection) || refusedByAuthentication(connection, verdict, null)) {
+        if (refused(connection, admission.admit(connection.remoteAddress(), null, null, verdict))) {
             return null;
         }
-        Client client = admitClassic(connection);
-        if (client == null) {
-            return null;
-        }
-        Fanout fanout = new Fanout();
-        synchronized (classic) {
-            classic.add(client);
-            classic.offerToAll(Frame.text(CLASSIC_JOIN), fanout);
-        }
+        Client client = clients.create(clients.nextNumber(), connection, null, null);
+        clients.register(client);
+        Fanout<Client> fanout = new Fanout<>();
+        classic.join(client, fanout);
         finish(fanout);
         return client;
     }
@@ -158,18 +133,19 @@ public final class Hub implements AutoCloseable {
             close(client, Closure.MESSAGE_TOO_BIG);
             return;
         }
-        if (!heardWithinRate(client)) {
-            return;
+        if (heardWithinRate(client)) {
+            Fanout<Client> fanout = new Fanout<>();
+            classic.say(client, text, fanout);
+            finish(fanout);
         }
-        Frame frame = Frame.text("Client(" + client.number() + ") said: " + text);
-        Fanout fanout = new Fanout();
-        synchronized (classic) {
-            classic.offerToAll(frame, fanout);
-        }
-        finish(fanout);
     }
 
     // ---- room endpoint ----------------------------------------------------------------------------
+
+    /** As {@link #joinRoom(Connection, String, String, Verdict, Resume)}, without a resume. */
+    public Client joinRoom(Connection connection, String roomName, String requestedName, Verdict verdict) {
+        return joinRoom(connection, roomName, requestedName, verdict, null);
+    }
 
     /**
      * Admits a room client, welcomes it and announces it to the room; {@code null} if refused and closed
@@ -177,42 +153,19 @@ public final class Hub implements AutoCloseable {
      *
      * @param verdict what {@link #authenticate} said of the handshake ({@code null} when authentication is off);
      *                an accepted token's {@code sub} replaces {@code requestedName}
+     * @param resume  the offset and epoch to resume from, or {@code null}: the welcome then says whether the
+     *                missed messages follow (protocol.md §6)
      */
-    public Client joinRoom(Connection connection, String roomName, String requestedName, Verdict verdict) {
-        if (refusedWhileDraining(connection)) {
+    public Client joinRoom(Connection connection, String roomName, String requestedName, Verdict verdict,
+                           Resume resume) {
+        String name = admission.displayName(requestedName, verdict);
+        if (refused(connection, admission.admit(connection.remoteAddress(), roomName, name, verdict))) {
             return null;
         }
-        if (!Names.isValidRoom(roomName)) {
-            connection.close(Closure.INVALID_ROOM);
-            return null;
-        }
-        if (refusedByAuthentication(connection, verdict, roomName)) {
-            return null;
-        }
-        if (verdict != null) {
-            requestedName = verdict.identity().name(); // a verified token's sub is the member's name
-        }
-        if (!Names.isAcceptableDisplayName(requestedName)) {
-            connection.close(Closure.INVALID_NAME);
-            return null;
-        }
-        // The connection caps come before the room lookup, so refused connections cannot fill the room map.
-        if (!limits.tryAcquire(connection.remoteAddress())) {
-            connection.close(Closure.TRY_AGAIN_LATER);
-            return null;
-        }
-        long number = connectionNumbers.incrementAndGet();
-        while (true) {
-            Room room = rooms.computeIfAbsent(roomName, key -> new Room(key, codec));
-            Client client = newClient(number, connection, room, requestedName);
-            Fanout fanout = new Fanout();
-            if (room.join(client, settings.pingSeconds(), fanout)) {
-                clients.add(client);
-                finish(fanout);
-                return client;
-            }
-            // The room emptied and closed between the lookup and the join: try again with a new one.
-        }
+        long number = clients.nextNumber();
+        Client client = rooms.join(roomName, room -> clients.create(number, connection, room, name), resume);
+        clients.register(client);
+        return client;
     }
 
     /** Serves one decoded room frame: publish, presence, ping, or an error reply for a rejected one. */
@@ -228,9 +181,7 @@ public final class Hub implements AutoCloseable {
             return;
         }
         if (frame instanceof Inbound.Publish publish) {
-            Fanout fanout = new Fanout();
-            client.room().publish(client, publish, clock.instant(), fanout);
-            finish(fanout);
+            publish(client, publish);
         } else if (frame instanceof Inbound.PresenceRequest) {
             reply(client, new Outbound.Presence(client.room().name(), client.room().members()));
         } else if (frame instanceof Inbound.Ping ping) {
@@ -238,6 +189,19 @@ public final class Hub implements AutoCloseable {
         } else if (frame instanceof Inbound.Rejected rejected) {
             reply(client, new Outbound.Error(rejected.code(), rejected.message(), rejected.ref()));
         }
+    }
+
+    /** Publishes through the broker; the sender's ack (when it gave a ref) follows its own copy of the message. */
+    private void publish(Client client, Inbound.Publish publish) {
+        rooms.publish(client, publish.text(), publish.key(), clock.instant()).whenComplete((published, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "the broker refused a message for room " + client.room().name(), failure);
+                reply(client, new Outbound.Error(ErrorCode.UNAVAILABLE, "the message could not be published; "
+                        + "try again", publish.ref()));
+            } else if (publish.ref() != null) {
+                reply(client, new Outbound.Ack(publish.ref(), published.offset()));
+            }
+        });
     }
 
     /** Relays a binary frame to the client's room, the sender included. */
@@ -250,9 +214,7 @@ public final class Hub implements AutoCloseable {
             reply(client, new Outbound.Error(ErrorCode.RATE_LIMITED, "over the rate limit; not relayed", null));
             return;
         }
-        Fanout fanout = new Fanout();
-        client.room().relay(data, fanout);
-        finish(fanout);
+        rooms.relay(client, data);
     }
 
     // ---- both endpoints -------------------------------------------------------------------------
@@ -265,7 +227,7 @@ public final class Hub implements AutoCloseable {
     /** Closes {@code client} with {@code closure} unless it is already closing. */
     public void close(Client client, Closure closure) {
         if (client.markClosing(closure)) {
-            client.queue.close();
+            client.queue().close();
             client.connection().close(closure);
         }
     }
@@ -277,23 +239,16 @@ public final class Hub implements AutoCloseable {
         if (!client.markGone()) {
             return;
         }
-        client.queue.close();
-        release(client);
-        Room room = client.room();
-        if (room == null) {
-            synchronized (classic) {
-                classic.remove(client);
-            }
-            LOG.info(() -> "Client(" + client.number() + ") disconnected");
+        client.queue().close();
+        if (clients.unregister(client)) {
+            admission.release(client.address());
+        }
+        if (client.room() == null) {
+            classic.leave(client);
             return;
         }
         Closure closure = client.closure();
-        LeaveReason reason = closure == null ? LeaveReason.CLOSED : closure.leaveReason();
-        Fanout fanout = new Fanout();
-        if (room.leave(client, reason, fanout)) {
-            rooms.remove(room.name(), room);
-        }
-        finish(fanout);
+        rooms.leave(client, closure == null ? LeaveReason.CLOSED : closure.leaveReason());
     }
 
     /** An error the container reported for {@code client}: remembered so the room hears reason {@code error}. */
@@ -305,27 +260,25 @@ public final class Hub implements AutoCloseable {
     /**
      * Stops the hub. With {@code drain-seconds} > 0 it drains (see {@link Drain}): new connections are refused
      * with 1012, and the open ones are closed with 1012 after their pending frames. With 0, every connection
-     * is closed at once with 1001 {@code going away}. Then the heartbeat thread stops.
+     * is closed at once with 1001 {@code going away}. Then the heartbeat, the writers and the broker stop.
      */
     @Override
     public void close() {
         if (settings.drainSeconds() > 0) {
-            draining = true;
-            new Drain(this, TimeUnit.SECONDS.toNanos(settings.drainSeconds())).run(List.copyOf(clients));
+            admission.startDraining();
+            new Drain(this, TimeUnit.SECONDS.toNanos(settings.drainSeconds())).run(clients.snapshot());
         } else {
-            for (Client client : clients) {
+            for (Client client : clients.all()) {
                 close(client, Closure.GOING_AWAY);
             }
         }
         heartbeat.stop();
-        writers.close();
+        delivery.close();
+        broker.close();
         LOG.info(() -> "Herald hub " + nodeId + " stopped");
     }
 
-    /** Starts the writes {@code fanout} collected and applies the slow-consumer policy; call with no lock held. */
-    private void finish(Fanout fanout) {
-        fanout.finish(writers, this::slowConsumer);
-    }
+    // ---- lifecycle internals: the drain and the heartbeat ----------------------------------------
 
     /** {@code true} until every connection that was open has gone. */
     boolean hasConnections() {
@@ -337,7 +290,7 @@ public final class Hub implements AutoCloseable {
         if (!client.markClosing(closure)) {
             return;
         }
-        Fanout fanout = new Fanout();
+        Fanout<Client> fanout = new Fanout<>();
         if (!fanout.offerClose(client, Frame.close(closure))) {
             client.connection().close(closure);
         }
@@ -349,26 +302,24 @@ public final class Hub implements AutoCloseable {
      * reading), dropping what is still queued for it.
      */
     void closeRemaining(Closure closure) {
-        for (Client client : clients) {
+        for (Client client : clients.all()) {
             client.markClosing(closure);
-            if (client.queue.close()) {
+            if (client.queue().close()) {
                 client.connection().close(closure);
             }
         }
     }
 
-    // ---- internals used by the heartbeat ---------------------------------------------------------
-
     void pingAll() {
         Frame ping = Frame.ping();
-        for (Client client : clients) {
+        for (Client client : clients.all()) {
             send(client, ping);
         }
     }
 
     void closeIdle(long idleNanos) {
         long now = System.nanoTime();
-        for (Client client : clients) {
+        for (Client client : clients.all()) {
             if (now - client.lastHeardNanos() > idleNanos) {
                 close(client, Closure.IDLE_TIMEOUT);
             }
@@ -377,59 +328,12 @@ public final class Hub implements AutoCloseable {
 
     // ---- helpers ----------------------------------------------------------------------------------
 
-    /** With authentication on, refuses (1008 unauthorized) a handshake without a valid token for {@code room}. */
-    private boolean refusedByAuthentication(Connection connection, Verdict verdict, String room) {
-        if (verifier == null) {
-            return false;
+    /** Closes a connection that admission refused; {@code true} if it was. */
+    private static boolean refused(Connection connection, Closure refusal) {
+        if (refusal != null) {
+            connection.close(refusal);
         }
-        String failure = verdict == null ? "the handshake was not authenticated"
-                : !verdict.accepted() ? verdict.failure()
-                : room != null && !verdict.identity().mayJoin(room) ? "the token does not allow room " + room
-                : null;
-        if (failure == null) {
-            return false;
-        }
-        LOG.fine(() -> "refused a connection from " + connection.remoteAddress() + ": " + failure);
-        connection.close(Closure.UNAUTHORIZED);
-        return true;
-    }
-
-    private boolean refusedWhileDraining(Connection connection) {
-        if (draining) {
-            connection.close(Closure.SERVICE_RESTART);
-        }
-        return draining;
-    }
-
-    /** Takes a connection slot and registers a classic client; {@code null} (and closed) over a cap. */
-    private Client admitClassic(Connection connection) {
-        if (!limits.tryAcquire(connection.remoteAddress())) {
-            connection.close(Closure.TRY_AGAIN_LATER);
-            return null;
-        }
-        Client client = newClient(connectionNumbers.incrementAndGet(), connection, null, null);
-        clients.add(client);
-        return client;
-    }
-
-    private Client newClient(long number, Connection connection, Room room, String requestedName) {
-        long now = System.nanoTime();
-        String name = Names.displayName(requestedName, number);
-        // Classic clients have no error frame to hear about drops in, so they are always disconnected.
-        SlowConsumerPolicy policy = room == null ? SlowConsumerPolicy.DISCONNECT
-                : settings.slowConsumerPolicies().forRoom(room.name());
-        OutboundQueue queue = new OutboundQueue(connection, settings.queueBytes(), policy,
-                dropped -> Frame.text(codec.encode(Outbound.Error.dropped(dropped))), counters, batchScratch);
-        return new Client(number, new Member(nodeId + "-" + number, name), connection, connection.remoteAddress(),
-                room, queue,
-                new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(), now),
-                now);
-    }
-
-    private void release(Client client) {
-        if (clients.remove(client)) {
-            limits.release(client.address());
-        }
+        return refusal != null;
     }
 
     /** Counts a frame against the client's rate; closes it with 1008 once the abuse lasts too long. */
@@ -451,13 +355,18 @@ public final class Hub implements AutoCloseable {
     }
 
     private void send(Client client, Frame frame) {
-        Fanout fanout = new Fanout();
+        Fanout<Client> fanout = new Fanout<>();
         fanout.offer(client, frame);
         finish(fanout);
     }
 
+    /** Starts the writes {@code fanout} collected and applies the slow-consumer policy; call with no lock held. */
+    private void finish(Fanout<Client> fanout) {
+        delivery.finish(fanout, this::slowConsumer);
+    }
+
     private void slowConsumer(Client client) {
-        counters.slowDisconnect();
+        delivery.counters().slowDisconnect();
         LOG.fine(() -> "connection " + client.number() + " is a slow consumer; closing with 4000");
         close(client, Closure.SLOW_CONSUMER);
     }

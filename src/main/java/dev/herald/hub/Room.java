@@ -1,28 +1,37 @@
 package dev.herald.hub;
 
+import dev.herald.broker.Broker;
+import dev.herald.broker.History;
+import dev.herald.broker.Published;
+import dev.herald.broker.RoomState;
+import dev.herald.delivery.Fanout;
+import dev.herald.delivery.Frame;
 import dev.herald.protocol.FrameCodec;
-import dev.herald.protocol.Inbound;
 import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
 import dev.herald.protocol.Outbound;
 import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
- * One room: its members and its message offsets (1, 2, 3, … in the order every member receives them).
- * A room lives while it has members; once it empties it is closed and a later join starts a new one.
+ * One room on this node: its local members, and the position of the room's message stream they are at (epoch
+ * and the last offset delivered here). Messages arrive from the broker in offset order ({@link #deliver}); a
+ * room lives while it has members here, and a later join starts a new one at the broker's current position.
  */
 final class Room extends Audience {
 
-    private static final DateTimeFormatter TIMESTAMP =
-            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final Logger LOG = Logger.getLogger(Room.class.getName());
+
+    /** Where the room's stream stood when a member joined: what its welcome describes. */
+    record Position(List<Member> members, String epoch, long offset) {
+    }
 
     private final String name;
     private final FrameCodec codec;
-    private long offset;
+    private String epoch;
+    private long delivered;
+    private boolean started;
     private boolean closed;
 
     Room(String name, FrameCodec codec) {
@@ -34,50 +43,132 @@ final class Room extends Audience {
         return name;
     }
 
-    /** Welcomes {@code client} and announces it; {@code false} if this room has closed meanwhile. */
-    synchronized boolean join(Client client, int heartbeatSeconds, Fanout fanout) {
+    /**
+     * Adds {@code client} and announces it to the others. A plain join is welcomed at once; a resuming client
+     * starts holding the room's frames until {@link #finishResume} sends its welcome and missed messages.
+     *
+     * @return where the stream stood, or {@code null} if this room has closed meanwhile
+     */
+    synchronized Position join(Client client, Broker broker, int heartbeatSeconds, boolean resuming,
+                               Fanout<Client> fanout) {
         if (closed) {
-            return false;
+            return null;
+        }
+        if (!started) {
+            RoomState state = broker.subscribe(name);
+            epoch = state.epoch();
+            delivered = state.offset();
+            started = true;
         }
         add(client);
         List<Member> members = members();
-        fanout.offer(client, encode(new Outbound.Welcome(name, client.member(), members, offset, heartbeatSeconds)));
+        if (resuming) {
+            client.startHolding();
+        } else {
+            fanout.offer(client, encode(new Outbound.Welcome(name, client.member(), members, delivered,
+                    heartbeatSeconds, epoch, null, null)));
+        }
         offerToOthers(client, encode(new Outbound.Joined(name, client.member(), members.size())), fanout);
-        return true;
+        return new Position(members, epoch, delivered);
+    }
+
+    /**
+     * Completes a resume: the welcome, then exactly the messages missed between {@code since} and {@code at}, then
+     * the frames held since the join. It is all or nothing: when {@code history} does not hold every missed
+     * message of {@code at}'s epoch, or more than {@code recoveryMax} are missed, the welcome says
+     * {@code recovered: false} and only the held frames follow.
+     *
+     * @param history what the broker read, or {@code null} when it could not be read (or the epoch was wrong)
+     */
+    synchronized void finishResume(Client client, Position at, long since, History history, int recoveryMax,
+                                   int heartbeatSeconds, Fanout<Client> fanout) {
+        if (!client.holding()) {
+            return; // it left before its history arrived
+        }
+        List<Outbound.Message> missed = missed(at, since, history, recoveryMax);
+        boolean recovered = missed != null;
+        long seen = recovered ? Math.max(since, at.offset()) : at.offset();
+        fanout.offer(client, encode(new Outbound.Welcome(name, client.member(), at.members(), seen, heartbeatSeconds,
+                at.epoch(), recovered, recovered ? missed.size() : null)));
+        if (recovered) {
+            for (Outbound.Message message : missed) {
+                fanout.offer(client, encode(message));
+            }
+        }
+        for (Client.Held held : client.stopHolding()) {
+            // Messages delivered here after the join but already seen by the client (its since was ahead of
+            // this node) are not sent twice.
+            if (!recovered || held.offset() == 0 || held.offset() > since) {
+                fanout.offer(client, held.frame());
+            }
+        }
+    }
+
+    /**
+     * The messages after {@code since} up to {@code at}'s offset, or {@code null} when they cannot all be given.
+     */
+    private static List<Outbound.Message> missed(Position at, long since, History history, int recoveryMax) {
+        if (history == null || !history.epoch().equals(at.epoch()) || since > history.latest()) {
+            return null;
+        }
+        long wanted = at.offset() - since;
+        if (wanted <= 0) {
+            return List.of();
+        }
+        if (wanted > recoveryMax) {
+            return null;
+        }
+        List<Outbound.Message> missed = history.messages().stream()
+                .filter(message -> message.offset() > since && message.offset() <= at.offset())
+                .toList();
+        boolean complete = missed.size() == wanted && missed.get(0).offset() == since + 1;
+        return complete ? missed : null;
+    }
+
+    /** Delivers a message from the broker to every member here, encoded once; a repeat is ignored. */
+    synchronized void deliver(Published published, Fanout<Client> fanout) {
+        if (!started || closed) {
+            return;
+        }
+        if (!published.epoch().equals(epoch)) {
+            LOG.warning(() -> "room " + name + " moved from epoch " + epoch + " to " + published.epoch()
+                    + ": its history was lost");
+            epoch = published.epoch();
+            delivered = published.offset() - 1;
+        }
+        if (published.offset() <= delivered) {
+            return;
+        }
+        delivered = published.offset();
+        Outbound.Message message = published.message();
+        offerToAll(Frame.keyed(codec.encode(message), message.key()), message.offset(), fanout);
     }
 
     /**
      * Removes {@code client} and tells the others why; {@code true} if the room is now empty and closed,
-     * so the caller can forget it.
+     * so the caller can forget it and unsubscribe.
      */
-    synchronized boolean leave(Client client, LeaveReason reason, Fanout fanout) {
+    synchronized boolean leave(Client client, LeaveReason reason, Fanout<Client> fanout) {
         if (!remove(client)) {
             return false;
         }
-        offerToAll(encode(new Outbound.Left(name, client.member(), reason.wireName(), size())), fanout);
+        client.stopHolding();
+        offerToAll(encode(new Outbound.Left(name, client.member(), reason.wireName(), size())), 0, fanout);
         closed = size() == 0;
         return closed;
     }
 
-    /** Broadcasts a message from {@code from}, encoded once; acknowledges {@code ref} when given. */
-    synchronized void publish(Client from, Inbound.Publish publish, Instant now, Fanout fanout) {
-        offset++;
-        String ref = publish.ref();
-        Outbound.Message message = new Outbound.Message(name, offset, from.member(), publish.text(),
-                TIMESTAMP.format(now), publish.key());
-        offerToAll(Frame.keyed(codec.encode(message), publish.key()), fanout);
-        if (ref != null) {
-            fanout.offer(from, encode(new Outbound.Ack(ref, offset)));
-        }
-    }
-
     /** Relays binary data unchanged to every member, the sender included. */
-    synchronized void relay(ByteBuffer data, Fanout fanout) {
-        offerToAll(Frame.binary(data), fanout);
+    synchronized void relay(ByteBuffer data, Fanout<Client> fanout) {
+        offerToAll(Frame.binary(data), 0, fanout);
     }
 
     synchronized List<Member> members() {
         return snapshot().stream().map(Client::member).toList();
+    }
+
+    synchronized RoomState position() {
+        return new RoomState(epoch, delivered);
     }
 
     private Frame encode(Outbound frame) {

@@ -1,6 +1,6 @@
 /**
- * The hub: the application's one registry of connections and rooms, broadcast with encode-once, bounded
- * per-connection outbound queues with one write in flight, rate and connection limits, and the heartbeat.
- * Plain Java: no container classes, so it runs the same in WildFly, Payara and standalone Tyrus.
+ * The hub: the application's facade over admission, the classic chat, the rooms (membership, presence, resume,
+ * publishing through the broker), the delivery engine, and the lifecycle (heartbeat, drain). It does no I/O of
+ * its own, and imports no container class.
  */
 package dev.herald.hub;

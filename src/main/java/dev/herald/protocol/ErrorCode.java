@@ -11,7 +11,9 @@ public enum ErrorCode {
     /** Over the per-connection rate; the frame was not broadcast. */
     RATE_LIMITED("rate_limited"),
     /** Frames were dropped for this lagging client (policies drop-oldest and conflate); {@code count} says how many. */
-    DROPPED("dropped");
+    DROPPED("dropped"),
+    /** The broker could not take the message (protocol.md §7); nothing was published, the connection stays open. */
+    UNAVAILABLE("unavailable");
 
     private final String wireName;
 

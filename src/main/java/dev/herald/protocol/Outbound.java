@@ -19,9 +19,13 @@ import java.util.List;
         @JsonbSubtype(alias = "error", type = Outbound.Error.class)})
 public sealed interface Outbound {
 
-    /** First frame to a newcomer. {@code offset} is the room's latest message offset, 0 if none. */
-    record Welcome(String room, Member you, List<Member> members, long offset, int heartbeatSeconds)
-            implements Outbound {
+    /**
+     * First frame to a newcomer. {@code offset} is the room's latest message offset, 0 if none, in the history
+     * named {@code epoch}. On a resume ({@code since} and {@code epoch} in the URL) {@code recovered} says whether
+     * the missed messages follow, and {@code missed} how many; both are omitted on a plain join.
+     */
+    record Welcome(String room, Member you, List<Member> members, long offset, int heartbeatSeconds, String epoch,
+                   Boolean recovered, Integer missed) implements Outbound {
     }
 
     /** To the other members when someone joins. */

@@ -1,7 +1,7 @@
 package dev.herald.standalone;
 
 import dev.herald.endpoint.WireWriter;
-import dev.herald.hub.Connection.SendCallback;
+import dev.herald.delivery.Connection.SendCallback;
 import jakarta.websocket.Session;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;

@@ -27,7 +27,8 @@ class SettingsLoaderTest {
     private static final Set<Setting> NUMERIC = Set.of(Setting.PORT, Setting.MAX_MESSAGE_BYTES,
             Setting.RATE_PER_SECOND, Setting.RATE_BURST, Setting.RATE_ABUSE_SECONDS, Setting.MAX_CONNECTIONS,
             Setting.MAX_CONNECTIONS_PER_ADDRESS, Setting.QUEUE_BYTES, Setting.PING_SECONDS, Setting.IDLE_SECONDS,
-            Setting.HANDSHAKE_SECONDS, Setting.DRAIN_SECONDS, Setting.WRITER_THREADS);
+            Setting.HANDSHAKE_SECONDS, Setting.DRAIN_SECONDS, Setting.WRITER_THREADS, Setting.HISTORY_SIZE,
+            Setting.HISTORY_SECONDS, Setting.RECOVERY_MAX);
 
     private static HeraldSettings load(Setting setting, String value) {
         Map<Setting, String> values = new EnumMap<>(Setting.class);
@@ -324,7 +325,8 @@ class SettingsLoaderTest {
                 settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(),
                 settings.maxConnections(), settings.maxConnectionsPerAddress(), settings.queueBytes(),
                 settings.slowConsumerPolicies(), settings.pingSeconds(), settings.idleSeconds(), settings.handshakeSeconds(),
-                settings.writerThreads(), settings.drainSeconds(), source, settings.auth(), null, null);
+                settings.writerThreads(), settings.drainSeconds(), settings.historySize(), settings.historySeconds(),
+                settings.recoveryMax(), source, settings.auth(), null, null);
         source.add("https://b.example");
         assertEquals(List.of("https://a.example"), copy.allowedOrigins());
         assertThrows(UnsupportedOperationException.class, () -> copy.allowedOrigins().add("x"));

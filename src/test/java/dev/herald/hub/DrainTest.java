@@ -1,5 +1,6 @@
 package dev.herald.hub;
 
+import dev.herald.delivery.Connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

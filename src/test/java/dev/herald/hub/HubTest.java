@@ -1,5 +1,6 @@
 package dev.herald.hub;
 
+import dev.herald.delivery.Connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -34,99 +35,6 @@ import org.junit.jupiter.api.Test;
 /** Checks the hub end to end through in-memory connections: both endpoints' frames, limits and closing. */
 class HubTest {
 
-    /** A connection that records every send and close; sends complete inline unless {@link #stalled}. */
-    private static class RecordingConnection implements Connection {
-
-        private final String address;
-        private final boolean stalled;
-        private final List<String> texts = new ArrayList<>();
-        private final List<String> binaries = new ArrayList<>();
-        private final List<Closure> closures = new ArrayList<>();
-        private int pings;
-
-        RecordingConnection(String address) {
-            this(address, false);
-        }
-
-        RecordingConnection(String address, boolean stalled) {
-            this.address = address;
-            this.stalled = stalled;
-        }
-
-        @Override
-        public String remoteAddress() {
-            return address;
-        }
-
-        @Override
-        public void sendText(String text, SendCallback done) {
-            synchronized (this) {
-                texts.add(text);
-            }
-            complete(done);
-        }
-
-        @Override
-        public void sendBinary(ByteBuffer data, SendCallback done) {
-            synchronized (this) {
-                binaries.add(StandardCharsets.UTF_8.decode(data).toString());
-            }
-            complete(done);
-        }
-
-        @Override
-        public void sendPing(SendCallback done) {
-            synchronized (this) {
-                pings++;
-            }
-            complete(done);
-        }
-
-        @Override
-        public synchronized void close(Closure closure) {
-            closures.add(closure);
-        }
-
-        private void complete(SendCallback done) {
-            if (!stalled) {
-                done.completed(null); // a write that finishes at once, as when the socket buffer has room
-            }
-        }
-
-        synchronized List<String> texts() {
-            return new ArrayList<>(texts);
-        }
-
-        synchronized List<String> binaries() {
-            return new ArrayList<>(binaries);
-        }
-
-        synchronized List<Closure> closures() {
-            return new ArrayList<>(closures);
-        }
-
-        /** The JSON frames received, parsed. */
-        List<JsonObject> json() {
-            return texts().stream().map(HubTest::parse).toList();
-        }
-
-        /** The JSON frames of {@code type}. */
-        List<JsonObject> json(String type) {
-            return json().stream().filter(frame -> type.equals(frame.getString("type"))).toList();
-        }
-
-        JsonObject last() {
-            List<JsonObject> frames = json();
-            assertFalse(frames.isEmpty(), "no frame received");
-            return frames.get(frames.size() - 1);
-        }
-
-        synchronized void forget() {
-            texts.clear();
-            binaries.clear();
-        }
-    }
-
     private final Map<Setting, String> config = new EnumMap<>(Setting.class);
     private Hub hub;
 
@@ -150,11 +58,6 @@ class HubTest {
         return hub;
     }
 
-    private static JsonObject parse(String text) {
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
-            return reader.readObject();
-        }
-    }
 
     private static RecordingConnection connection(int n) {
         return new RecordingConnection("192.0.2." + n);
@@ -647,15 +550,18 @@ class HubTest {
     }
 
     @Test
-    void lastMemberLeavingEmptiesTheRoom() {
-        Client ann = join(connection(1), "lobby", "ann");
+    void anEmptiedRoomKeepsItsOffsetsAndEpochForItsHistoryTime() {
+        RecordingConnection annConnection = connection(1);
+        Client ann = join(annConnection, "lobby", "ann");
+        String epoch = annConnection.last().getString("epoch");
         hub().onFrame(ann, new Inbound.Publish("one", null, null));
         hub().disconnected(ann);
         RecordingConnection next = connection(2);
         join(next, "lobby", "bob");
         JsonObject welcome = next.last();
-        assertEquals(List.of("bob"), names(welcome.get("members")));
-        assertEquals(0, welcome.getJsonNumber("offset").longValue(), "an emptied room starts over");
+        assertEquals(List.of("bob"), names(welcome.get("members")), "the members start over");
+        assertEquals(1, welcome.getJsonNumber("offset").longValue(), "the offsets go on");
+        assertEquals(epoch, welcome.getString("epoch"));
     }
 
     @Test

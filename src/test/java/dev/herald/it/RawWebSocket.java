@@ -239,6 +239,12 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** Cuts the connection as a broken link would: no close frame, and a reset (RST) instead of a FIN. */
+    void abort() throws IOException {
+        socket.setSoLinger(true, 0);
+        socket.close();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

@@ -22,9 +22,19 @@ class FrameCodecTest {
     @Test
     void encodesWelcomeWithNestedMembers() {
         Member me = new Member("n1-1", "ann");
-        String json = codec.encode(new Outbound.Welcome("lobby", me, List.of(me), 0, 25));
-        assertEquals("{\"type\":\"welcome\",\"heartbeatSeconds\":25,\"members\":[{\"id\":\"n1-1\",\"name\":\"ann\"}],"
+        String json = codec.encode(new Outbound.Welcome("lobby", me, List.of(me), 0, 25, "e1", null, null));
+        assertEquals("{\"type\":\"welcome\",\"epoch\":\"e1\",\"heartbeatSeconds\":25,"
+                + "\"members\":[{\"id\":\"n1-1\",\"name\":\"ann\"}],"
                 + "\"offset\":0,\"room\":\"lobby\",\"you\":{\"id\":\"n1-1\",\"name\":\"ann\"}}", json);
+    }
+
+    @Test
+    void encodesAResumedWelcomeWithRecoveredAndMissed() {
+        Member me = new Member("n1-1", "ann");
+        String json = codec.encode(new Outbound.Welcome("lobby", me, List.of(me), 9, 25, "e1", true, 3));
+        assertEquals("{\"type\":\"welcome\",\"epoch\":\"e1\",\"heartbeatSeconds\":25,"
+                + "\"members\":[{\"id\":\"n1-1\",\"name\":\"ann\"}],\"missed\":3,"
+                + "\"offset\":9,\"recovered\":true,\"room\":\"lobby\",\"you\":{\"id\":\"n1-1\",\"name\":\"ann\"}}", json);
     }
 
     @Test

@@ -1,10 +1,10 @@
-package dev.herald.hub;
+package dev.herald.admission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.herald.hub.RateLimiter.Verdict;
+import dev.herald.admission.RateLimiter.Verdict;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.herald.hub;
+package dev.herald.delivery;
 
 import dev.herald.protocol.Closure;
 import dev.herald.protocol.Utf8;
@@ -11,38 +11,38 @@ import java.nio.charset.StandardCharsets;
  * frame as a server sends it (header and unmasked payload), built once per broadcast, for connections that
  * write pre-framed bytes ({@link Connection#writesWireFrames()}).
  */
-record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, String key, int bytes, ByteBuffer wire) {
+public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, String key, int bytes, ByteBuffer wire) {
 
     /** {@code CLOSE} ends a queue: the connection is closed once every frame before it is written. */
-    enum Kind { TEXT, BINARY, PING, CLOSE }
+    public enum Kind { TEXT, BINARY, PING, CLOSE }
 
     /** Control frames are tiny; they still count a little so a flood of them cannot be free. */
     private static final int PING_BYTES = 16;
     private static final byte FIN_TEXT = (byte) 0x81;
     private static final byte FIN_BINARY = (byte) 0x82;
 
-    static Frame text(String text) {
+    public static Frame text(String text) {
         return keyed(text, null);
     }
 
     /** A text frame with a conflation key: a lagging client in a {@code conflate} room keeps only the newest. */
-    static Frame keyed(String text, String key) {
+    public static Frame keyed(String text, String key) {
         ByteBuffer payload = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
         return new Frame(Kind.TEXT, text, null, null, key, Utf8.length(text), wireFrame(FIN_TEXT, payload));
     }
 
     /** {@code data} is kept read-only; each send works on its own duplicate, so no bytes are copied. */
-    static Frame binary(ByteBuffer data) {
+    public static Frame binary(ByteBuffer data) {
         ByteBuffer shared = data.asReadOnlyBuffer();
         return new Frame(Kind.BINARY, null, shared, null, null, shared.remaining(), wireFrame(FIN_BINARY, shared.duplicate()));
     }
 
-    static Frame ping() {
+    public static Frame ping() {
         return new Frame(Kind.PING, null, null, null, null, PING_BYTES, null);
     }
 
     /** A close after the frames queued before it; it costs nothing against the budget. */
-    static Frame close(Closure closure) {
+    public static Frame close(Closure closure) {
         return new Frame(Kind.CLOSE, null, null, closure, null, 0, null);
     }
 

@@ -1,4 +1,4 @@
-package dev.herald.hub;
+package dev.herald.admission;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

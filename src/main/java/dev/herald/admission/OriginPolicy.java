@@ -1,4 +1,4 @@
-package dev.herald.hub;
+package dev.herald.admission;
 
 import java.net.InetAddress;
 import java.net.NetworkInterface;

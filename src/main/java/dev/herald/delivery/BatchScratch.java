@@ -1,4 +1,4 @@
-package dev.herald.hub;
+package dev.herald.delivery;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.herald.hub;
+package dev.herald.admission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.herald.hub;
+package dev.herald.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.herald.hub;
+package dev.herald.delivery;
 
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,25 +28,25 @@ public final class Counters {
         drops.add(frames);
     }
 
-    void slowDisconnect() {
+    public void slowDisconnect() {
         slowDisconnects.increment();
     }
 
-    /** A queue's high-water mark, reported when it closes; open queues are read by {@link Hub#counters()}. */
+    /** A queue's high-water mark, reported when it closes; open queues are read by {@code Hub.counters()}. */
     void queued(long queueBytes) {
         queueHighWater.accumulate(queueBytes);
     }
 
     /**
      * The totals with the high-water mark of closed queues only. Open queues keep their own marks, so the full
-     * view is {@link Hub#counters()}; this one is for the queue's own tests.
+     * view is {@code Hub.counters()}; this one is for the queue's own tests.
      */
     Snapshot snapshot() {
         return snapshot(0);
     }
 
     /** The totals, with {@code openQueuesHighWater}, the highest mark among queues still open, counted in. */
-    Snapshot snapshot(long openQueuesHighWater) {
+    public Snapshot snapshot(long openQueuesHighWater) {
         return new Snapshot(deliveries.sum(), bytesOut.sum(), drops.sum(), slowDisconnects.sum(),
                 Math.max(queueHighWater.get(), openQueuesHighWater));
     }

@@ -1,4 +1,4 @@
-package dev.herald.hub;
+package dev.herald.delivery;
 
 import dev.herald.config.SlowConsumerPolicy;
 import java.nio.ByteBuffer;
@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * together, up to {@link #BATCH_BYTES}, as one write: a client that fell a few frames behind costs one system
  * call to catch up, not one per frame. That one write is still the only one in flight.
  */
-final class OutboundQueue {
+public final class OutboundQueue {
 
     private static final Logger LOG = Logger.getLogger(OutboundQueue.class.getName());
     /**
@@ -306,7 +306,7 @@ final class OutboundQueue {
     }
 
     /** Refuses further frames and forgets the pending ones; {@code true} if the queue was still open. */
-    synchronized boolean close() {
+    public synchronized boolean close() {
         boolean wasOpen = !closed;
         if (wasOpen) {
             counters.queued(highWaterBytes);
@@ -321,7 +321,7 @@ final class OutboundQueue {
         return queuedBytes;
     }
 
-    synchronized long highWaterBytes() {
+    public synchronized long highWaterBytes() {
         return highWaterBytes;
     }
 }

@@ -1,4 +1,4 @@
-package dev.herald.hub;
+package dev.herald.delivery;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;

@@ -1,4 +1,4 @@
-package dev.herald.hub;
+package dev.herald.admission;
 
 import java.util.concurrent.TimeUnit;
 
@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
  * for {@code abuseSeconds}, never more than {@link #ABUSE_GAP_NANOS} apart. The frames a flooder gets
  * through as tokens trickle back do not end the streak; a pause of a second does.
  */
-final class RateLimiter {
+public final class RateLimiter {
 
-    enum Verdict { ALLOW, LIMITED, ABUSE }
+    public enum Verdict { ALLOW, LIMITED, ABUSE }
 
     static final long ABUSE_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
@@ -25,7 +25,7 @@ final class RateLimiter {
     private long limitedSince = -1;
     private long lastLimitedAt;
 
-    RateLimiter(int ratePerSecond, int burst, int abuseSeconds, long nowNanos) {
+    public RateLimiter(int ratePerSecond, int burst, int abuseSeconds, long nowNanos) {
         this.ratePerNano = (double) ratePerSecond / NANOS_PER_SECOND;
         this.burst = burst;
         this.abuseNanos = TimeUnit.SECONDS.toNanos(abuseSeconds);
@@ -33,7 +33,7 @@ final class RateLimiter {
         this.refilledAt = nowNanos;
     }
 
-    synchronized Verdict admit(long nowNanos) {
+    public synchronized Verdict admit(long nowNanos) {
         tokens = Math.min(burst, tokens + (nowNanos - refilledAt) * ratePerNano);
         refilledAt = nowNanos;
         if (limitedSince >= 0 && nowNanos - lastLimitedAt > ABUSE_GAP_NANOS) {

@@ -1,4 +1,4 @@
-package dev.herald.hub;
+package dev.herald.delivery;
 
 import dev.herald.protocol.Closure;
 import java.nio.ByteBuffer;

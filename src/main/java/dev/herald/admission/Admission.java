@@ -1,0 +1,115 @@
+package dev.herald.admission;
+
+import dev.herald.auth.BearerSubprotocol;
+import dev.herald.auth.TokenVerifier;
+import dev.herald.auth.Verdict;
+import dev.herald.config.HeraldSettings;
+import dev.herald.protocol.Closure;
+import dev.herald.protocol.Names;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Who may connect, and how many: the drain switch, tokens, room and display names, and the connection caps,
+ * checked in that order. An admitted connection holds a slot until {@link #release} gives it back.
+ */
+public final class Admission {
+
+    private static final Logger LOG = Logger.getLogger(Admission.class.getName());
+
+    private final OriginPolicy origins;
+    private final ConnectionLimits limits;
+    /** {@code null} when authentication is off. */
+    private final TokenVerifier verifier;
+    private volatile boolean draining;
+
+    private Admission(OriginPolicy origins, ConnectionLimits limits, TokenVerifier verifier) {
+        this.origins = origins;
+        this.limits = limits;
+        this.verifier = verifier;
+    }
+
+    /** @throws IllegalArgumentException when authentication is on and its keys are missing or unusable */
+    public static Admission from(HeraldSettings settings) {
+        TokenVerifier verifier = null;
+        if (settings.auth().enabled()) {
+            try {
+                verifier = TokenVerifier.create(settings.auth());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the JWT key: " + e.getMessage(), e);
+            }
+        }
+        return new Admission(OriginPolicy.forThisMachine(settings.allowedOrigins(), settings.host()),
+                new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()), verifier);
+    }
+
+    public OriginPolicy origins() {
+        return origins;
+    }
+
+    /**
+     * Authenticates a handshake from its headers (the {@code herald.bearer.<JWT>} subprotocol); {@code null}
+     * when authentication is off.
+     */
+    public Verdict authenticate(Map<String, List<String>> handshakeHeaders) {
+        return verifier == null ? null : verifier.verify(BearerSubprotocol.token(handshakeHeaders));
+    }
+
+    /** From now on every connection is refused with 1012 {@code service restart}. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    /**
+     * Decides on a new connection; when it is admitted, it takes a connection slot.
+     *
+     * @param room          the room it asks for, or {@code null} on the classic endpoint
+     * @param displayName   the name it would have in the room ({@link #displayName}), or {@code null} when classic
+     * @param verdict       what {@link #authenticate} said of its handshake ({@code null} when authentication is off)
+     * @return {@code null} when admitted, else the closure to refuse it with
+     */
+    public Closure admit(String address, String room, String displayName, Verdict verdict) {
+        if (draining) {
+            return Closure.SERVICE_RESTART;
+        }
+        if (room != null && !Names.isValidRoom(room)) {
+            return Closure.INVALID_ROOM;
+        }
+        if (refusedByAuthentication(address, verdict, room)) {
+            return Closure.UNAUTHORIZED;
+        }
+        if (room != null && !Names.isAcceptableDisplayName(displayName)) {
+            return Closure.INVALID_NAME;
+        }
+        // The caps come last, so that refused connections never hold a slot.
+        return limits.tryAcquire(address) ? null : Closure.TRY_AGAIN_LATER;
+    }
+
+    /** The name a room member asks for, or the verified token's {@code sub}, which replaces it. */
+    public String displayName(String requested, Verdict verdict) {
+        return verdict != null && verdict.accepted() ? verdict.identity().name() : requested;
+    }
+
+    /** Gives back the slot of an admitted connection that has gone. */
+    public void release(String address) {
+        limits.release(address);
+    }
+
+    /** With authentication on, {@code true} for a handshake without a valid token for {@code room}. */
+    private boolean refusedByAuthentication(String address, Verdict verdict, String room) {
+        if (verifier == null) {
+            return false;
+        }
+        String failure = verdict == null ? "the handshake was not authenticated"
+                : !verdict.accepted() ? verdict.failure()
+                : room != null && !verdict.identity().mayJoin(room) ? "the token does not allow room " + room
+                : null;
+        if (failure == null) {
+            return false;
+        }
+        LOG.fine(() -> "refused a connection from " + address + ": " + failure);
+        return true;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.herald.hub;
+
+import dev.herald.admission.RateLimiter;
+import dev.herald.config.HeraldSettings;
+import dev.herald.config.SlowConsumerPolicy;
+import dev.herald.delivery.Connection;
+import dev.herald.delivery.Delivery;
+import dev.herald.delivery.Frame;
+import dev.herald.delivery.OutboundQueue;
+import dev.herald.protocol.FrameCodec;
+import dev.herald.protocol.Member;
+import dev.herald.protocol.Names;
+import dev.herald.protocol.Outbound;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The node's open connections: numbered 1, 2, 3, … (never reused while the process lives), each made with its
+ * outbound queue and rate limiter from the settings, and registered until it has gone.
+ */
+final class Clients {
+
+    private final HeraldSettings settings;
+    private final Delivery delivery;
+    private final FrameCodec codec;
+    private final String nodeId;
+    private final AtomicLong numbers = new AtomicLong();
+    private final Set<Client> open = ConcurrentHashMap.newKeySet();
+
+    Clients(HeraldSettings settings, Delivery delivery, FrameCodec codec, String nodeId) {
+        this.settings = settings;
+        this.delivery = delivery;
+        this.codec = codec;
+        this.nodeId = nodeId;
+    }
+
+    long nextNumber() {
+        return numbers.incrementAndGet();
+    }
+
+    /** A client for {@code connection}, not yet registered; {@code room} is {@code null} on the classic endpoint. */
+    Client create(long number, Connection connection, Room room, String requestedName) {
+        long now = System.nanoTime();
+        // Classic clients have no error frame to hear about drops in, so they are always disconnected.
+        SlowConsumerPolicy policy = room == null ? SlowConsumerPolicy.DISCONNECT
+                : settings.slowConsumerPolicies().forRoom(room.name());
+        OutboundQueue queue = delivery.newQueue(connection, settings.queueBytes(), policy,
+                dropped -> Frame.text(codec.encode(Outbound.Error.dropped(dropped))));
+        return new Client(number, new Member(nodeId + "-" + number, Names.displayName(requestedName, number)),
+                connection, connection.remoteAddress(), room, queue,
+                new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(), now), now);
+    }
+
+    void register(Client client) {
+        open.add(client);
+    }
+
+    /** {@code true} if {@code client} was registered, so that its slot is given back exactly once. */
+    boolean unregister(Client client) {
+        return open.remove(client);
+    }
+
+    int size() {
+        return open.size();
+    }
+
+    boolean isEmpty() {
+        return open.isEmpty();
+    }
+
+    /** Every client open now; iterating it is safe while clients come and go. */
+    Iterable<Client> all() {
+        return open;
+    }
+
+    List<Client> snapshot() {
+        return List.copyOf(open);
+    }
+
+    /** The highest outbound-queue mark among the open clients. */
+    long openHighWater() {
+        long highWater = 0;
+        for (Client client : open) {
+            highWater = Math.max(highWater, client.queue().highWaterBytes());
+        }
+        return highWater;
+    }
+}

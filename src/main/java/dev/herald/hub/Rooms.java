@@ -1,0 +1,127 @@
+package dev.herald.hub;
+
+import dev.herald.broker.Broker;
+import dev.herald.broker.BrokerSink;
+import dev.herald.broker.Draft;
+import dev.herald.broker.History;
+import dev.herald.broker.Published;
+import dev.herald.broker.RoomState;
+import dev.herald.delivery.Fanout;
+import dev.herald.protocol.FrameCodec;
+import dev.herald.protocol.LeaveReason;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The rooms this node has members in: joins (with resume), leaves, publishing through the broker, and the
+ * broker's deliveries to the local members. Every message reaches the members the same way, from the broker,
+ * whichever node published it.
+ */
+final class Rooms implements BrokerSink {
+
+    private static final Logger LOG = Logger.getLogger(Rooms.class.getName());
+    private static final DateTimeFormatter TIMESTAMP =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
+    private final Broker broker;
+    private final FrameCodec codec;
+    private final int heartbeatSeconds;
+    private final int recoveryMax;
+    /** Starts the writes a fan-out collected (and applies the slow-consumer policy); called with no lock held. */
+    private final Consumer<Fanout<Client>> finish;
+
+    Rooms(Broker broker, FrameCodec codec, int heartbeatSeconds, int recoveryMax, Consumer<Fanout<Client>> finish) {
+        this.broker = broker;
+        this.codec = codec;
+        this.heartbeatSeconds = heartbeatSeconds;
+        this.recoveryMax = recoveryMax;
+        this.finish = finish;
+    }
+
+    /**
+     * Makes a client for room {@code name} with {@code newClient} and joins it: welcomed at once, or, with a
+     * {@code resume}, once its missed messages are known.
+     */
+    Client join(String name, Function<Room, Client> newClient, Resume resume) {
+        while (true) {
+            Room room = rooms.computeIfAbsent(name, key -> new Room(key, codec));
+            Client client = newClient.apply(room);
+            Fanout<Client> fanout = new Fanout<>();
+            Room.Position at = room.join(client, broker, heartbeatSeconds, resume != null, fanout);
+            if (at == null) {
+                continue; // the room emptied and closed between the lookup and the join: try again with a new one
+            }
+            finish.accept(fanout);
+            if (resume != null) {
+                resume(room, client, at, resume);
+            }
+            return client;
+        }
+    }
+
+    private void resume(Room room, Client client, Room.Position at, Resume resume) {
+        if (!resume.wellFormed() || !resume.epoch().equals(at.epoch())) {
+            finishResume(room, client, at, resume.since(), null);
+            return;
+        }
+        broker.history(room.name(), resume.since(), recoveryMax + 1).whenComplete((history, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "cannot read the history of room " + room.name() + " for a resume", failure);
+            }
+            finishResume(room, client, at, resume.since(), failure == null ? history : null);
+        });
+    }
+
+    private void finishResume(Room room, Client client, Room.Position at, long since, History history) {
+        Fanout<Client> fanout = new Fanout<>();
+        room.finishResume(client, at, since, history, recoveryMax, heartbeatSeconds, fanout);
+        finish.accept(fanout);
+    }
+
+    /** Hands a member's message to the broker, which gives it its offset and delivers it back here. */
+    CompletionStage<RoomState> publish(Client from, String text, String key, Instant now) {
+        return broker.publish(from.room().name(), new Draft(from.member(), text, TIMESTAMP.format(now), key));
+    }
+
+    @Override
+    public void deliver(Published published) {
+        Room room = rooms.get(published.room());
+        if (room == null) {
+            return; // no members here (any more)
+        }
+        Fanout<Client> fanout = new Fanout<>();
+        room.deliver(published, fanout);
+        finish.accept(fanout);
+    }
+
+    /** Relays binary data to the client's room, the sender included; it has no offset and is not kept. */
+    void relay(Client client, ByteBuffer data) {
+        Fanout<Client> fanout = new Fanout<>();
+        client.room().relay(data, fanout);
+        finish.accept(fanout);
+    }
+
+    /** Removes {@code client} from its room and tells the others why; an emptied room is forgotten here. */
+    void leave(Client client, LeaveReason reason) {
+        Room room = client.room();
+        Fanout<Client> fanout = new Fanout<>();
+        if (room.leave(client, reason, fanout) && rooms.remove(room.name(), room)) {
+            broker.unsubscribe(room.name());
+        }
+        finish.accept(fanout);
+    }
+
+    /** Rooms with members on this node. */
+    int count() {
+        return rooms.size();
+    }
+}

@@ -1,0 +1,205 @@
+package dev.herald.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.herald.broker.Draft;
+import dev.herald.broker.MemoryBroker;
+import dev.herald.config.HeraldSettings;
+import dev.herald.config.Setting;
+import dev.herald.config.SettingsLoader;
+import dev.herald.delivery.Delivery;
+import dev.herald.delivery.Fanout;
+import dev.herald.protocol.FrameCodec;
+import dev.herald.protocol.Inbound;
+import dev.herald.protocol.Member;
+import jakarta.json.JsonObject;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The resume decisions of protocol.md §6, on a real hub with its memory broker. */
+class ResumeTest {
+
+    private final Map<Setting, String> config = new EnumMap<>(Setting.class);
+    private Hub hub;
+
+    {
+        config.put(Setting.DRAIN_SECONDS, "0");
+    }
+
+    @AfterEach
+    void closeHub() {
+        if (hub != null) {
+            hub.close();
+        }
+    }
+
+    private Hub hub() {
+        if (hub == null) {
+            hub = Hub.start(SettingsLoader.load(config::get));
+        }
+        return hub;
+    }
+
+    /** Ann joins {@code lobby} and publishes {@code count} messages; returns the room's epoch. */
+    private String roomWithMessages(int count) {
+        RecordingConnection annConnection = new RecordingConnection("192.0.2.1");
+        Client ann = hub().joinRoom(annConnection, "lobby", "ann", null);
+        for (int i = 1; i <= count; i++) {
+            hub().onFrame(ann, new Inbound.Publish("m" + i, null, null));
+        }
+        return annConnection.json("welcome").get(0).getString("epoch");
+    }
+
+    private RecordingConnection resume(String since, String epoch) {
+        RecordingConnection connection = new RecordingConnection("192.0.2.2");
+        hub().joinRoom(connection, "lobby", "bob", null, Resume.of(since, epoch));
+        return connection;
+    }
+
+    private static List<Long> messageOffsets(RecordingConnection connection) {
+        return connection.json("message").stream().map(m -> m.getJsonNumber("offset").longValue()).toList();
+    }
+
+    @Test
+    void aPlainJoinHasAnEpochAndNoRecoveryFields() {
+        roomWithMessages(2);
+        RecordingConnection plain = new RecordingConnection("192.0.2.3");
+        hub().joinRoom(plain, "lobby", "cat", null);
+        JsonObject welcome = plain.json().get(0);
+        assertEquals("welcome", welcome.getString("type"));
+        assertFalse(welcome.getString("epoch").isEmpty());
+        assertFalse(welcome.containsKey("recovered"));
+        assertFalse(welcome.containsKey("missed"));
+        assertEquals(2, welcome.getJsonNumber("offset").longValue());
+    }
+
+    @Test
+    void anExactResumeReplaysTheMissedMessagesAfterTheWelcome() {
+        String epoch = roomWithMessages(5);
+        RecordingConnection bob = resume("2", epoch);
+        List<JsonObject> frames = bob.json();
+        JsonObject welcome = frames.get(0);
+        assertEquals("welcome", welcome.getString("type"), "the welcome comes first");
+        assertTrue(welcome.getBoolean("recovered"));
+        assertEquals(3, welcome.getInt("missed"));
+        assertEquals(epoch, welcome.getString("epoch"));
+        assertEquals(List.of(3L, 4L, 5L), messageOffsets(bob));
+        assertEquals(List.of("m3", "m4", "m5"), bob.json("message").stream().map(m -> m.getString("text")).toList());
+    }
+
+    @Test
+    void aResumeAtTheLatestOffsetRecoversNothing() {
+        String epoch = roomWithMessages(4);
+        RecordingConnection bob = resume("4", epoch);
+        JsonObject welcome = bob.json().get(0);
+        assertTrue(welcome.getBoolean("recovered"));
+        assertEquals(0, welcome.getInt("missed"));
+        assertEquals(List.of(), messageOffsets(bob));
+    }
+
+    @Test
+    void aWrongEpochIsNotRecoveredAndReplaysNothing() {
+        roomWithMessages(3);
+        RecordingConnection bob = resume("1", "another-epoch");
+        JsonObject welcome = bob.json().get(0);
+        assertFalse(welcome.getBoolean("recovered"));
+        assertFalse(welcome.containsKey("missed"));
+        assertEquals(3, welcome.getJsonNumber("offset").longValue(), "the current offset, to start again from");
+        assertNotEquals("another-epoch", welcome.getString("epoch"));
+        assertEquals(List.of(), messageOffsets(bob));
+    }
+
+    @Test
+    void aResumeFromMessagesNoLongerKeptIsNeverPartial() {
+        config.put(Setting.HISTORY_SIZE, "3");
+        String epoch = roomWithMessages(6);
+        RecordingConnection tooOld = resume("2", epoch); // 3 is gone: only 4, 5 and 6 are kept
+        assertFalse(tooOld.json().get(0).getBoolean("recovered"));
+        assertEquals(List.of(), messageOffsets(tooOld));
+        RecordingConnection justKept = resume("3", epoch);
+        assertTrue(justKept.json().get(0).getBoolean("recovered"));
+        assertEquals(List.of(4L, 5L, 6L), messageOffsets(justKept));
+    }
+
+    @Test
+    void moreMissedThanRecoveryMaxIsNotRecovered() {
+        config.put(Setting.RECOVERY_MAX, "2");
+        String epoch = roomWithMessages(5);
+        assertFalse(resume("2", epoch).json().get(0).getBoolean("recovered"), "3 missed, at most 2 replayed");
+        RecordingConnection two = resume("3", epoch);
+        assertTrue(two.json().get(0).getBoolean("recovered"));
+        assertEquals(List.of(4L, 5L), messageOffsets(two));
+    }
+
+    @Test
+    void anOffsetAheadOfTheRoomOrMalformedIsNotRecovered() {
+        String epoch = roomWithMessages(2);
+        assertFalse(resume("9", epoch).json().get(0).getBoolean("recovered"), "an offset the room never had");
+        assertFalse(resume("x", epoch).json().get(0).getBoolean("recovered"), "not a number");
+        assertFalse(resume("-1", epoch).json().get(0).getBoolean("recovered"), "negative");
+        assertFalse(resume("1", null).json().get(0).getBoolean("recovered"), "no epoch");
+    }
+
+    @Test
+    void messagesPublishedWhileTheHistoryIsReadFollowTheReplayOnceInOrder() {
+        HeraldSettings settings = HeraldSettings.defaults();
+        FrameCodec codec = FrameCodec.shared();
+        try (Delivery delivery = new Delivery(0, "t"); MemoryBroker broker = new MemoryBroker(100, 300, "t")) {
+            Clients clients = new Clients(settings, delivery, codec, "t");
+            Room room = new Room("r", codec);
+            broker.start(published -> {
+                Fanout<Client> fanout = new Fanout<>();
+                room.deliver(published, fanout);
+                delivery.finish(fanout, client -> { });
+            });
+            Fanout<Client> fanout = new Fanout<>();
+            Client ann = clients.create(1, new RecordingConnection("192.0.2.1"), room, "ann");
+            room.join(ann, broker, 25, false, fanout);
+            delivery.finish(fanout, client -> { });
+            Member from = ann.member();
+            for (int i = 1; i <= 3; i++) {
+                broker.publish("r", new Draft(from, "m" + i, "2026-11-29T00:00:00.000Z", null));
+            }
+            RecordingConnection bobConnection = new RecordingConnection("192.0.2.2");
+            Client bob = clients.create(2, bobConnection, room, "bob");
+            Room.Position at = room.join(bob, broker, 25, true, fanout);
+            // The history is being read (as over a network) while two more messages arrive: they are held.
+            broker.publish("r", new Draft(from, "m4", "2026-11-29T00:00:00.000Z", null));
+            broker.publish("r", new Draft(from, "m5", "2026-11-29T00:00:00.000Z", null));
+            var history = broker.history("r", 1, 100).toCompletableFuture().join();
+            assertEquals(List.of(), bobConnection.texts(), "nothing reaches a resuming client before its welcome");
+            room.finishResume(bob, at, 1, history, 1000, 25, fanout);
+            delivery.finish(fanout, client -> { });
+
+            JsonObject welcome = bobConnection.json().get(0);
+            assertTrue(welcome.getBoolean("recovered"));
+            assertEquals(2, welcome.getInt("missed"), "the missed ones are those before the join: 2 and 3");
+            assertEquals(3, welcome.getJsonNumber("offset").longValue());
+            assertEquals(List.of(2L, 3L, 4L, 5L), messageOffsets(bobConnection), "no gap, no duplicate");
+        }
+    }
+
+    @Test
+    void aResumingClientThatLeavesBeforeItsHistoryArrivesGetsNothing() {
+        HeraldSettings settings = HeraldSettings.defaults();
+        FrameCodec codec = FrameCodec.shared();
+        try (Delivery delivery = new Delivery(0, "t"); MemoryBroker broker = new MemoryBroker(100, 300, "t")) {
+            Clients clients = new Clients(settings, delivery, codec, "t");
+            Room room = new Room("r", codec);
+            RecordingConnection bobConnection = new RecordingConnection("192.0.2.2");
+            Client bob = clients.create(2, bobConnection, room, "bob");
+            Fanout<Client> fanout = new Fanout<>();
+            Room.Position at = room.join(bob, broker, 25, true, fanout);
+            room.leave(bob, dev.herald.protocol.LeaveReason.CLOSED, fanout);
+            room.finishResume(bob, at, 0, broker.history("r", 0, 10).toCompletableFuture().join(), 1000, 25, fanout);
+            delivery.finish(fanout, client -> { });
+            assertEquals(List.of(), bobConnection.texts());
+        }
+    }
+}
