@@ -1,11 +1,6 @@
 package dev.herald.client;
 
-import jakarta.json.Json;
-import jakarta.json.JsonException;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import java.io.IOException;
-import java.io.StringReader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
@@ -36,7 +31,6 @@ public final class ReconnectingClient implements Connection {
 
     private static final Logger LOG = Logger.getLogger(ReconnectingClient.class.getName());
     private static final Pattern ROOM_PATH = Pattern.compile(".*/rooms/[^/]+$");
-    private static final Duration POLL = Duration.ofMillis(250);
 
     private final URI uri;
     private final ClientOptions options;
@@ -51,6 +45,7 @@ public final class ReconnectingClient implements Connection {
     private volatile HeraldClient current;
     /** Reconnects since a connection last delivered a frame. Reader thread only. */
     private int attempt;
+    private final ConnectionReader reader;
 
     private ReconnectingClient(URI uri, ClientOptions options, SessionListener listener, HeraldClient first) {
         this.uri = uri;
@@ -59,6 +54,15 @@ public final class ReconnectingClient implements Connection {
         this.cursor = ROOM_PATH.matcher(uri.getRawPath() == null ? "" : uri.getRawPath()).matches()
                 ? new ResumeCursor() : null;
         this.current = first;
+        this.reader = new ConnectionReader(cursor, received, welcome -> {
+            switch (welcome.outcome()) {
+                case RESUMED -> notify(() -> listener.resumed(welcome.missed()));
+                case LOST -> notify(listener::historyLost);
+                case FIRST -> {
+                    // the first connection: nothing was missed
+                }
+            }
+        });
     }
 
     /**
@@ -135,7 +139,7 @@ public final class ReconnectingClient implements Connection {
         CloseStatus status = new CloseStatus(CloseStatus.ABNORMAL, "not connected");
         try {
             while (true) {
-                status = read(current);
+                status = reader.read(current, () -> attempt = 0);
                 current = null;
                 if (stopped) {
                     break;
@@ -153,15 +157,15 @@ public final class ReconnectingClient implements Connection {
                 current = next;
                 if (stopped) {
                     // close() ran while the handshake was under way and could not see this connection.
-                    next.close();
+                    ConnectionReader.abandon(next, 1000);
                 }
                 notify(() -> listener.connected(uri, true));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             status = new CloseStatus(CloseStatus.ABNORMAL, "interrupted");
-        } catch (IOException | RuntimeException e) {
-            // A bug or a close that failed: the session ends, and the log says why.
+        } catch (RuntimeException e) {
+            // A bug: the session ends rather than spin, and the log says why.
             LOG.log(Level.WARNING, "the reconnecting client stopped", e);
             status = new CloseStatus(1011, String.valueOf(e.getMessage()));
         }
@@ -195,78 +199,6 @@ public final class ReconnectingClient implements Connection {
                 failure = e;
             }
             LOG.log(Level.FINE, "reconnect failed", failure);
-        }
-    }
-
-    /** Hands on {@code connection}'s frames until it ends or falls silent; returns how it ended. */
-    private CloseStatus read(HeraldClient connection) throws InterruptedException, IOException {
-        Liveness liveness = new Liveness(Liveness.DEFAULT_HEARTBEAT);
-        while (true) {
-            Frame frame = connection.next(POLL);
-            if (frame != null) {
-                attempt = 0;
-                deliver(frame, liveness);
-            } else if (connection.closeStatus().isDone()) {
-                // The connection queues every frame before it records the close: take what is left.
-                while ((frame = connection.next(Duration.ZERO)) != null) {
-                    deliver(frame, liveness);
-                }
-                return connection.closeStatus().join();
-            } else if (!stopped) {
-                switch (liveness.check(System.nanoTime(), connection.lastHeard())) {
-                    case PING -> connection.sendPing();
-                    case DEAD -> {
-                        // The link is gone without a close; close in the background, a write may hang on it.
-                        CompletableFuture.runAsync(() -> abandon(connection));
-                        return new CloseStatus(CloseStatus.ABNORMAL,
-                                "nothing heard for " + liveness.deadline().toSeconds() + " s");
-                    }
-                    case ALIVE -> {
-                        // nothing to do: frames or pongs arrive in time
-                    }
-                }
-            }
-        }
-    }
-
-    private static void abandon(HeraldClient connection) {
-        try {
-            connection.close(1001, "going away");
-        } catch (IOException | RuntimeException e) {
-            // The connection is being dropped as dead already; a failed close changes nothing but is worth a trace.
-            LOG.log(Level.FINE, "closing a dead connection failed", e);
-        }
-    }
-
-    /** Queues a frame for the application, after the room's bookkeeping: welcome outcomes and duplicates. */
-    private void deliver(Frame frame, Liveness liveness) {
-        JsonObject object = cursor != null && frame instanceof Frame.Text text ? parse(text.text()) : null;
-        String type = object == null ? "" : object.getString("type", "");
-        if (type.equals("message") && !cursor.accept(object)) {
-            LOG.fine(() -> "dropped a duplicate message, offset " + object.get("offset"));
-            return;
-        }
-        received.add(frame);
-        if (type.equals("welcome")) {
-            liveness.heartbeat(Duration.ofSeconds(object.getInt("heartbeatSeconds", 25)));
-            ResumeCursor.Welcome welcome = cursor.welcome(object);
-            switch (welcome.outcome()) {
-                case RESUMED -> notify(() -> listener.resumed(welcome.missed()));
-                case LOST -> notify(listener::historyLost);
-                case FIRST -> {
-                    // the first connection: nothing was missed
-                }
-            }
-        }
-    }
-
-    private static JsonObject parse(String text) {
-        try (JsonReader reader = Json.createReader(new StringReader(text))) {
-            return reader.read() instanceof JsonObject object ? object : null;
-        } catch (JsonException e) {
-            // Not JSON (the server would not send it): it is handed on as it came, without bookkeeping.
-            LOG.log(Level.FINE, "a room frame that is not JSON", e);
-            return null;
         }
     }
 
