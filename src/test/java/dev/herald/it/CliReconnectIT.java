@@ -74,6 +74,19 @@ class CliReconnectIT {
     }
 
     @Test
+    void withNoReconnectADrainEndsTheSessionWithExitCode4() throws Exception {
+        server = StandaloneFixture.start(Map.of(Setting.DRAIN_SECONDS, "5"));
+        try (CliProcess ann = CliProcess.start("--no-reconnect", "--room", "lobby", "--name", "ann", server.uri())) {
+            ann.awaitLine("^\\[lobby\\] \\* you joined as ann; members: ann$", WAIT);
+            server.close();
+            server = null;
+            assertEquals(4, ann.awaitExit(EXIT), ann.toString());
+            assertTrue(ann.stderr().contains("connection closed by the server: 1012 service restart"), ann.stderr());
+            assertFalse(ann.stderr().contains("reconnecting"), ann.stderr());
+        }
+    }
+
+    @Test
     void theClassicChatReconnectsAndSaysItKeepsNoHistory() throws Exception {
         server = StandaloneFixture.start(Map.of());
         try (TcpProxy proxy = TcpProxy.to(server.port());

@@ -168,6 +168,28 @@ class ReconnectingClientIT {
     }
 
     @Test
+    void aReconnectRefusedWithHttp4xxGivesUp() throws Exception {
+        server = StandaloneFixture.start(Map.of(Setting.ALLOWED_ORIGINS, "https://chat.example.com",
+                Setting.DRAIN_SECONDS, "5"));
+        int port = server.port();
+        RecordingListener events = new RecordingListener();
+        ReconnectingClient browserLike = closeLater(ReconnectingClient.connect(
+                StandaloneFixture.base(server).resolve("rooms/origin?name=ann"),
+                ClientOptions.defaults().withOrigin("https://chat.example.com"), events));
+        expectNext(browserLike, "welcome");
+        server.close();
+        server = null;
+        events.await("^reconnecting 1012", WAIT);
+        // The restarted server no longer allows that origin: 403 will not change by itself.
+        server = StandaloneFixture.start(Map.of(Setting.PORT, Integer.toString(port)));
+        String gaveUp = events.await("^gave up", BACK);
+        assertTrue(gaveUp.matches("gave up 1012 refused .*HTTP 403.*"), gaveUp);
+        CloseStatus status = browserLike.awaitClose(WAIT);
+        assertEquals(1012, status.code(), "it ends with the close that started the outage: " + status);
+        assertTrue(events.all().stream().noneMatch(event -> event.startsWith("connected again")), events.all().toString());
+    }
+
+    @Test
     void aPolicyCloseStopsTheClientWithoutReconnecting() throws Exception {
         server = StandaloneFixture.start(Map.of());
         RecordingListener events = new RecordingListener();
