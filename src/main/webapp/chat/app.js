@@ -1,20 +1,28 @@
 // Herald chat page: joins a room over the room protocol, shows members, messages and errors in words, and
-// reconnects with backoff. Everything that comes from the network or from other people is put into the page
-// with textContent, never parsed as HTML.
+// reconnects with backoff, resuming the room from the last message it showed (protocol section 6). Everything
+// that comes from the network or from other people is put into the page with textContent, never parsed as HTML.
 'use strict';
 
 (() => {
   const ROOM_NAME = /^[A-Za-z0-9._-]{1,64}$/;
   const MAX_NAME = 32;
   const MAX_LINES = 500;             // older lines are dropped, so a long session cannot grow without bound
-  const FIRST_RETRY_MS = 500;
-  const MAX_RETRY_MS = 15000;
-  // After 1012 (the server is draining for a restart) or 1013 (it is full), an instant retry would only be
-  // refused again; the first retry waits 2 to 4 s instead.
+  // Exponential backoff with full jitter between 0.5 s and 20 s (protocol section 6).
+  const MIN_RETRY_MS = 500;
+  const MAX_RETRY_MS = 20000;
+  // Closes after which the page reconnects by itself (protocol section 6): going away or idle, a dropped link,
+  // a server error, a restart, a full server, a slow consumer. Every other close is final: 1000, 1003, 1008 and
+  // 1009 by the contract, and codes the contract does not name.
+  const RECONNECT_CODES = new Set([1001, 1006, 1011, 1012, 1013, 4000]);
+  // After 1012 (the server is draining for a restart) or 1013 (it is full), an early retry would only be
+  // refused again; the backoff starts further up its curve instead (a retry within 0.5 to 8 s).
   const BUSY_CODES = new Set([1012, 1013]);
   const BUSY_FIRST_ATTEMPT = 3;
-  // Closes that reconnecting cannot fix: the room or name is wrong, or the server refuses this client.
-  const FINAL_REASONS = new Set(['invalid room', 'invalid name', 'unauthorized']);
+  // A connection that brings no frame for heartbeatSeconds + 10 s is dead (protocol section 6). A browser
+  // cannot see the server's protocol pings, so the page sends an app-level ping when the room is quiet.
+  const DEFAULT_HEARTBEAT_SECONDS = 25;
+  const SILENCE_GRACE_MS = 10000;
+  const LIVENESS_TICK_MS = 1000;
 
   const el = (id) => document.getElementById(id);
   const ui = {
@@ -33,6 +41,16 @@
   let everWelcomed = false;          // some connection to this room did (so the next one is a reconnect)
   let retryTimer = null;
   let countdownTimer = null;
+  let livenessTimer = null;
+  let lastHeard = 0;                 // when this connection last brought a frame (Date.now())
+  let lastPing = 0;
+  let heartbeatMs = DEFAULT_HEARTBEAT_SECONDS * 1000;
+  // Where this page is in the room's history: the epoch of the last welcome and the offset of the last message
+  // shown (or the welcome's offset). A reconnect asks to resume from there; a message at or below it is a
+  // duplicate and is dropped. Both reset when the user joins a room.
+  let epoch = null;
+  let lastOffset = 0;
+  let resuming = false;              // this connection asked to resume (since and epoch in its URL)
   let me = null;
   let refs = 0;
   const members = new Map();         // id -> name
@@ -44,13 +62,21 @@
    * The room's WebSocket URL, derived from this page's URL: same host, ws or wss, and the application's root,
    * which is the path before /chat/ (/ standalone, /herald/ in a container).
    */
-  function socketUrl(room, name) {
+  function socketUrl(room, name, resume) {
     const path = window.location.pathname;
     const chat = path.lastIndexOf('/chat');
     const root = chat >= 0 ? path.slice(0, chat + 1) : new URL('.', window.location.href).pathname;
     const url = new URL(root + 'rooms/' + encodeURIComponent(room), window.location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.search = name ? '?name=' + encodeURIComponent(name) : '';
+    const query = new URLSearchParams();
+    if (name) {
+      query.set('name', name);
+    }
+    if (resume) {
+      query.set('since', String(resume.since));
+      query.set('epoch', resume.epoch);
+    }
+    url.search = query.toString();
     url.hash = '';
     return url.href;
   }
@@ -61,29 +87,61 @@
     setState('connecting', attempt === 0 && !everWelcomed ? 'Connecting…' : 'Reconnecting…');
     // With a token, it travels as a subprotocol next to herald.v1, so it never appears in a URL or a log.
     const protocols = wanted.token ? ['herald.v1', 'herald.bearer.' + wanted.token] : [];
+    // A reconnect resumes from the last message shown, once a welcome has named the room's epoch.
+    resuming = everWelcomed && epoch !== null;
     let ws;
     try {
-      ws = new WebSocket(socketUrl(wanted.room, wanted.name), protocols);
+      ws = new WebSocket(socketUrl(wanted.room, wanted.name, resuming ? { since: lastOffset, epoch } : null), protocols);
     } catch (e) {
       // Only a malformed URL throws here; nothing to retry.
       stop('Cannot open a connection: ' + e.message);
       return;
     }
     socket = ws;
-    // Events of a socket that was replaced (leave, then join again) are ignored.
+    lastHeard = Date.now();
+    lastPing = lastHeard;
+    clearInterval(livenessTimer);
+    livenessTimer = setInterval(checkLiveness, LIVENESS_TICK_MS);
+    // Events of a socket that was replaced (leave, then join again, or declared dead) are ignored.
     ws.addEventListener('message', (event) => { if (ws === socket) onFrame(event.data); });
     ws.addEventListener('close', (event) => { if (ws === socket) onClose(event); });
   }
 
+  /**
+   * Runs once a second while a connection is open or opening: pings when the room has been quiet for half a
+   * heartbeat, and gives the connection up when nothing at all (not even a welcome or a pong) has arrived for
+   * heartbeatSeconds + 10 s.
+   */
+  function checkLiveness() {
+    const ws = socket;
+    if (!ws) {
+      return;
+    }
+    const now = Date.now();
+    const silent = now - lastHeard;
+    if (silent >= heartbeatMs + SILENCE_GRACE_MS) {
+      socket = null;                 // its late events, if any, are ignored from now on
+      ws.close();
+      onClose({ code: 1006, reason: 'silent' });
+      return;
+    }
+    if (ws.readyState === WebSocket.OPEN && silent >= heartbeatMs / 2 && now - lastPing >= heartbeatMs / 2) {
+      lastPing = now;
+      ws.send(JSON.stringify({ type: 'ping' }));
+    }
+  }
+
   function onClose(event) {
     socket = null;
+    clearInterval(livenessTimer);
+    livenessTimer = null;
     enableComposer(false);
     pending.clear();
     if (!wanted) {
       return;
     }
     const words = closeWords(event.code, event.reason);
-    if (FINAL_REASONS.has(event.reason)) {
+    if (!RECONNECT_CODES.has(event.code)) {
       stop('The server closed the connection: ' + words + '.');
       return;
     }
@@ -96,11 +154,14 @@
     scheduleReconnect(words);
   }
 
-  /** Exponential backoff with jitter, so that clients of a restarted server do not all return at once. */
+  /**
+   * Exponential backoff with full jitter, so that the clients of a restarted server do not all return at once:
+   * the n-th retry in a row waits a random time between 0.5 s and min(20 s, 0.5 s × 2^n).
+   */
   function scheduleReconnect(words) {
     attempt += 1;
-    const ceiling = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (attempt - 1));
-    const delay = Math.round(ceiling / 2 + Math.random() * ceiling / 2);
+    const ceiling = Math.min(MAX_RETRY_MS, MIN_RETRY_MS * 2 ** attempt);
+    const delay = Math.round(MIN_RETRY_MS + Math.random() * (ceiling - MIN_RETRY_MS));
     const due = Date.now() + delay;
     const show = () => {
       const seconds = Math.max(0, Math.ceil((due - Date.now()) / 1000));
@@ -124,6 +185,8 @@
   function stop(message) {
     wanted = null;
     clearTimers();
+    clearInterval(livenessTimer);
+    livenessTimer = null;
     setState('idle', 'Not connected');
     showJoin();
     ui.joinError.textContent = message;
@@ -132,6 +195,8 @@
   function leave() {
     wanted = null;
     clearTimers();
+    clearInterval(livenessTimer);
+    livenessTimer = null;
     const ws = socket;
     socket = null;
     if (ws) {
@@ -145,6 +210,7 @@
   // ---- frames ---------------------------------------------------------------------------------------------
 
   function onFrame(data) {
+    lastHeard = Date.now();          // any frame is a sign of life
     if (typeof data !== 'string') {
       addSystem('A binary frame arrived (' + data.size + ' bytes); this page shows text only.');
       return;
@@ -168,7 +234,7 @@
         renderMembers();
         addSystem(frame.member.name + ' ' + leftWords(frame.reason) + '.');
         break;
-      case 'message': addMessage(frame); break;
+      case 'message': onMessage(frame); break;
       case 'presence': setMembers(frame.members); break;
       case 'ack': pending.delete(frame.ref); break;
       case 'error': onError(frame); break;
@@ -185,10 +251,41 @@
     me = frame.you;
     setMembers(frame.members);
     clearTimers();
+    const seconds = Number(frame.heartbeatSeconds);
+    heartbeatMs = (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_HEARTBEAT_SECONDS) * 1000;
     setState('open', 'Connected as ' + me.name);
     showError('');
     addSystem(reconnected ? 'Reconnected to ' + frame.room + '.' : 'You joined ' + frame.room + ' as ' + me.name + '.');
+    const recovered = resuming && frame.recovered === true && frame.epoch === epoch;
+    if (recovered) {
+      // The missed messages follow as ordinary message frames; lastOffset stays where it was, so that each of
+      // them is shown once and anything at or below it is dropped.
+      const missed = Number(frame.missed) || 0;
+      if (missed > 0) {
+        addSystem('Back: ' + missed + ' missed ' + (missed === 1 ? 'message' : 'messages') + ' recovered.');
+      }
+    } else {
+      // A first join, or history that could not be replayed (a new epoch, or too far behind): live from here.
+      if (resuming) {
+        addSystem('History could not be recovered: some messages may be missing.');
+      }
+      lastOffset = Number(frame.offset) || 0;
+    }
+    epoch = typeof frame.epoch === 'string' ? frame.epoch : null;
+    resuming = false;
     enableComposer(true);
+  }
+
+  /** Shows a message once: one at or below the last offset shown is a duplicate (say, replayed and live). */
+  function onMessage(frame) {
+    const offset = Number(frame.offset);
+    if (Number.isFinite(offset)) {
+      if (offset <= lastOffset) {
+        return;
+      }
+      lastOffset = offset;
+    }
+    addMessage(frame);
   }
 
   function onError(frame) {
@@ -335,7 +432,9 @@
       1000: 'normal close',
       1001: reason === 'idle timeout' ? 'idle for too long' : 'the server is stopping',
       1003: 'this endpoint takes text only',
-      1006: 'the connection dropped or the server could not be reached',
+      1006: reason === 'silent'
+        ? 'no sign of life from the server for ' + Math.round((heartbeatMs + SILENCE_GRACE_MS) / 1000) + ' s'
+        : 'the connection dropped or the server could not be reached',
       1008: reason === 'invalid room' ? 'the room name is not allowed (1 to 64 letters, digits, dots, underscores or hyphens)'
         : reason === 'invalid name' ? 'the name is not allowed (at most 32 characters, no control characters)'
           : reason === 'rate limit abuse' ? 'too many messages too fast'
@@ -396,6 +495,8 @@
     wanted = { room, name, token };
     attempt = 0;
     everWelcomed = false;
+    epoch = null;
+    lastOffset = 0;
     showChat(room);
     connect();
   }

@@ -129,7 +129,11 @@ final class ChatPage {
     }
 
     <T> T await(String what, Function<WebDriver, T> condition) {
-        WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(100));
+        return await(what, WAIT, condition);
+    }
+
+    <T> T await(String what, Duration timeout, Function<WebDriver, T> condition) {
+        WebDriverWait wait = new WebDriverWait(driver, timeout, Duration.ofMillis(100));
         wait.withMessage(() -> "waiting for " + what + "; status: " + safeStatus() + "; messages: " + safeMessages());
         return wait.until(condition);
     }

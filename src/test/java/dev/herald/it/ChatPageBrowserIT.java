@@ -7,15 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACSigner;
+import dev.herald.client.HeraldClient;
 import dev.herald.config.Setting;
 import dev.herald.standalone.StandaloneServer;
 import java.io.File;
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,8 +38,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The browser page in real Chromium (Debian's {@code chromium} through {@code chromium-driver}, headless),
- * served by a real standalone server: two windows chat, markup stays text, the page survives a server restart,
- * errors are in words, and the page fits a phone. Runs in the {@code browser} profile; without Chromium it
+ * served by a real standalone server: two windows chat, markup stays text, the page resumes the room after a
+ * dropped link and survives a server restart, errors are in words, and the page fits a phone. Runs in the {@code browser} profile; without Chromium it
  * fails and says how to install it.
  */
 @Timeout(180)
@@ -46,6 +50,8 @@ class ChatPageBrowserIT {
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");
     /** The README shows this one; every browser run refreshes it from a real conversation. */
     private static final Path README_SCREENSHOT = Path.of("docs", "screenshot.png");
+    /** Longest backoff after a few retries in a row (16 s), with room to spare. */
+    private static final Duration RECONNECT_WAIT = Duration.ofSeconds(30);
 
     @TempDir
     static Path profiles;
@@ -149,9 +155,7 @@ class ChatPageBrowserIT {
                 assertTrue(time.getText().matches("\\d{1,2}:\\d{2}:\\d{2}.*"), "message time: " + time.getText());
                 assertNotNull(time.getDomAttribute("datetime"));
             }
-            List<String> offsets = page.driver().findElements(By.cssSelector("#messages li.msg")).stream()
-                    .map(li -> li.getDomAttribute("data-offset")).toList();
-            assertEquals(List.of("1", "2", "3", "4"), offsets);
+            assertEquals(List.of("1", "2", "3", "4"), offsets(page));
         }
         assertEquals("Connected as ann", ann.statusText());
         screenshot(ann, "conversation.png");
@@ -183,6 +187,121 @@ class ChatPageBrowserIT {
         bob.await("eve's name as text", d -> bob.members().equals(List.of("<i>eve</i>", "bob (you)")));
     }
 
+    /**
+     * Protocol section 6 in the browser: the page's link is cut without a close frame (through a TCP proxy that
+     * serves both the page and its WebSocket), another member publishes while the page cannot get back in, and
+     * the page then reconnects by itself, resumes from the last message it showed, and shows each missed message
+     * once, in order, followed by live traffic.
+     */
+    @Test
+    void afterADroppedLinkThePageResumesAndShowsEachMissedMessageOnceInOrder() throws Exception {
+        start(Map.of());
+        try (TcpProxy proxy = TcpProxy.to(server.port());
+                HeraldClient carol = HeraldClient.connect(StandaloneFixture.base(server).resolve("rooms/resume?name=carol"))) {
+            Frames.expect(carol, "welcome");
+            ann.open(page(proxy.port())).join("resume", "ann");
+            assertTrue(ann.driver().getCurrentUrl().startsWith(page(proxy.port())), "the page is not behind the proxy: "
+                    + ann.driver().getCurrentUrl());
+            ann.await("carol in ann's members list", d -> ann.members().equals(List.of("carol", "ann (you)")));
+            publish(carol, "before the cut", "c1");
+            ann.await("the message before the cut", d -> ann.messages().equals(List.of("carol: before the cut")));
+
+            // The link drops and the server stays out of reach: every retry is reset until the proxy lets it through.
+            proxy.refuseNew(true);
+            proxy.cutAll();
+            ann.await("the page noticing the dropped link", d -> ann.systemLines().stream().anyMatch(line -> line.endsWith(
+                    "Connection lost: the connection dropped or the server could not be reached (1006).")));
+            List<String> missed = List.of("missed one", "missed <two>", "missed three");
+            for (int i = 0; i < missed.size(); i++) {
+                publish(carol, missed.get(i), "m" + i);
+            }
+            assertEquals(List.of("carol: before the cut"), ann.messages(), "a message reached the page while it was cut off");
+            assertFalse(ann.driver().findElement(By.id("text")).isEnabled(), "typing while disconnected");
+            int acceptedBefore = proxy.accepted();
+            proxy.refuseNew(false);
+
+            awaitReconnected(ann);
+            assertTrue(proxy.accepted() > acceptedBefore, "the page did not reconnect through the proxy");
+            ann.await("the recovery note", d -> ann.systemLines().stream().anyMatch(line -> line.endsWith(
+                    "Back: 3 missed messages recovered.")));
+            publish(carol, "live after the resume", "c2");
+            ann.say("ann is back");
+            List<String> expected = List.of("carol: before the cut", "carol: missed one", "carol: missed <two>",
+                    "carol: missed three", "carol: live after the resume", "ann: ann is back");
+            ann.await("each message once, in order", d -> ann.messages().size() >= expected.size());
+            assertEquals(expected, ann.messages());
+            assertEquals(List.of("1", "2", "3", "4", "5", "6"), offsets(ann));
+            assertFalse(ann.systemLines().stream().anyMatch(line -> line.contains("could not be recovered")),
+                    ann.systemLines().toString());
+            assertEquals("Connected as ann", ann.statusText());
+            screenshot(ann, "resumed.png");
+        }
+    }
+
+    /**
+     * The silence rule of protocol section 6 in the browser: the link stops carrying bytes but no side closes it.
+     * With a 1 s heartbeat the page gives the connection up after 11 s without a frame (its own pings get no pong),
+     * reconnects, and recovers what was published meanwhile.
+     */
+    @Test
+    void aSilentLinkIsGivenUpAfterHeartbeatPlusTenSecondsAndThePageResumes() throws Exception {
+        start(Map.of(Setting.PING_SECONDS, "1"));
+        try (TcpProxy proxy = TcpProxy.to(server.port());
+                HeraldClient carol = HeraldClient.connect(StandaloneFixture.base(server).resolve("rooms/silent?name=carol"))) {
+            Frames.expect(carol, "welcome");
+            ann.open(page(proxy.port())).join("silent", "ann");
+            ann.await("carol in ann's members list", d -> ann.members().contains("carol"));
+            publish(carol, "before the silence", "c1");
+            ann.await("the message before the silence", d -> ann.messages().equals(List.of("carol: before the silence")));
+
+            proxy.stallAll();
+            long stalledAt = System.nanoTime();
+            publish(carol, "said into the silence", "c2");
+            ann.await("the page giving the silent link up", Duration.ofSeconds(40), d -> ann.systemLines().stream()
+                    .anyMatch(line -> line.endsWith("Connection lost: no sign of life from the server for 11 s (1006).")));
+            Duration silent = Duration.ofNanos(System.nanoTime() - stalledAt);
+            assertTrue(silent.compareTo(Duration.ofSeconds(10)) >= 0, "gave up after only " + silent);
+
+            awaitReconnected(ann);
+            ann.await("the recovery note", d -> ann.systemLines().stream().anyMatch(line -> line.endsWith(
+                    "Back: 1 missed message recovered.")));
+            publish(carol, "live again", "c3");
+            List<String> expected = List.of("carol: before the silence", "carol: said into the silence", "carol: live again");
+            ann.await("each message once, in order", d -> ann.messages().size() >= expected.size());
+            assertEquals(expected, ann.messages());
+            assertEquals(List.of("1", "2", "3"), offsets(ann));
+        }
+    }
+
+    /**
+     * Waits for the page to be connected again. The backoff's full jitter may put the next retry up to 16 s away
+     * after a few refused ones, so this waits longer than a page action does.
+     */
+    private static void awaitReconnected(ChatPage page) {
+        page.await("the page to reconnect", RECONNECT_WAIT, d -> "open".equals(page.state()));
+    }
+
+    /** Publishes {@code text} as {@code client} and waits for its ack, skipping the frames around it. */
+    private static void publish(HeraldClient client, String text, String ref)
+            throws IOException, InterruptedException, TimeoutException {
+        client.sendText(Frames.publish(text, ref));
+        for (int frames = 0; frames < 100; frames++) {
+            JsonObject frame = Frames.next(client);
+            if ("ack".equals(frame.getString("type", null)) && ref.equals(frame.getString("ref", null))) {
+                return;
+            }
+            if ("error".equals(frame.getString("type", null))) {
+                throw new AssertionError("publishing " + text + ": " + frame);
+            }
+        }
+        throw new AssertionError("no ack for " + ref + " within 100 frames");
+    }
+
+    private static List<String> offsets(ChatPage page) {
+        return page.driver().findElements(By.cssSelector("#messages li.msg")).stream()
+                .map(li -> li.getDomAttribute("data-offset")).toList();
+    }
+
     @Test
     void thePageReconnectsAfterTheServerRestartsOnTheSamePort() throws IOException {
         String url = start(Map.of());
@@ -204,8 +323,11 @@ class ChatPageBrowserIT {
 
         server = StandaloneFixture.start(Map.of(Setting.PORT, Integer.toString(port)));
         for (ChatPage page : List.of(ann, bob)) {
-            page.awaitState("open");
+            awaitReconnected(page);
             page.await("the reconnect line", d -> page.systemLines().stream().anyMatch(line -> line.endsWith("Reconnected to restart.")));
+            // The restarted server has a new epoch: the page says quietly that messages may be missing.
+            page.await("the history note", d -> page.systemLines().stream().anyMatch(line -> line.endsWith(
+                    "History could not be recovered: some messages may be missing.")));
         }
         ann.await("both members again", d -> ann.members().equals(List.of("ann (you)", "bob"))
                 || ann.members().equals(List.of("bob", "ann (you)")));

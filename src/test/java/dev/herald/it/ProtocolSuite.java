@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The protocol contract (protocol.md §1–§3), written once and run against every runtime: each subclass
+ * The protocol contract (docs/protocol.md: classic, rooms, error and close codes), written once and run against every runtime: each subclass
  * says where a Herald with default settings is listening.
  */
 @Timeout(120)

@@ -155,7 +155,7 @@ class ReconnectingClientIT {
         assertEquals(1, expectNext(ann, "welcome").getInt("heartbeatSeconds"));
 
         long frozenAt = System.nanoTime();
-        proxy.freezeAll();
+        proxy.stallAll();
         String reconnecting = events.await("^reconnecting ", Duration.ofSeconds(30));
         long silentSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - frozenAt);
         assertTrue(reconnecting.startsWith("reconnecting 1006 attempt 1"), reconnecting);

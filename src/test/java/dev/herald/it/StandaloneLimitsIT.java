@@ -185,7 +185,7 @@ class StandaloneLimitsIT {
             public void close() {
             }
         };
-        Logger hubLogger = Logger.getLogger("dev.herald.hub.Hub");
+        Logger hubLogger = Logger.getLogger("dev.herald.hub"); // the package: whichever hub class logs it
         hubLogger.addHandler(capture);
         try {
             HeraldClient client = HeraldClient.connect(base);

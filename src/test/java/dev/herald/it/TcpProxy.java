@@ -24,8 +24,8 @@ final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
-    /** Sockets whose incoming bytes are read and thrown away instead of forwarded. */
-    private final Set<Socket> frozen = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> stalled = ConcurrentHashMap.newKeySet();
+    private volatile boolean refusing;
 
     private TcpProxy(ServerSocket listener, InetSocketAddress target) {
         this.listener = listener;
@@ -57,14 +57,23 @@ final class TcpProxy implements AutoCloseable {
             reset(socket);
         }
         open.clear();
+        stalled.clear();
     }
 
     /**
-     * Silences every connection open now, both ways, without closing it: bytes are read and dropped, as on a link
-     * that went dead without a FIN or an RST. Only heartbeats can tell. New connections are forwarded as usual.
+     * Every connection open now stops carrying bytes, in both directions, but stays open: what each side sends is
+     * read and thrown away, as on a link that died without telling anyone. New connections are forwarded as usual.
      */
-    void freezeAll() {
-        frozen.addAll(open);
+    void stallAll() {
+        stalled.addAll(open);
+    }
+
+    /**
+     * While {@code refuse} is true, every new connection is reset as soon as it is accepted, as an unreachable
+     * server looks to a client; connections already open are left alone. False forwards new connections again.
+     */
+    void refuseNew(boolean refuse) {
+        refusing = refuse;
     }
 
     @Override
@@ -77,6 +86,10 @@ final class TcpProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (refusing) {
+                    reset(client);
+                    continue;
+                }
                 accepted.incrementAndGet();
                 Socket server = new Socket();
                 server.connect(target, 5_000);
@@ -97,21 +110,22 @@ final class TcpProxy implements AutoCloseable {
     private void pump(Socket from, Socket to) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
-            // Not try-with-resources: closing a socket's stream closes the socket, and a frozen one must stay open.
+            // Not try-with-resources: closing a socket's stream closes the socket (with a FIN), and a stalled
+            // link must stay open and silent even when the far side closes.
             try {
                 InputStream in = from.getInputStream();
                 OutputStream out = to.getOutputStream();
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
-                    if (!frozen.contains(from)) {
+                    if (!stalled.contains(from)) {
                         out.write(buffer, 0, read);
                     }
                 }
             } catch (IOException ended) {
                 // one side was cut or closed: the other side is reset below
             } finally {
-                // A frozen link carries nothing, not even the other side's close.
-                if (!frozen.contains(from)) {
+                // A stalled link carries nothing, not even the other side's close.
+                if (!stalled.contains(from)) {
                     reset(to);
                 }
                 reset(from);
