@@ -5,16 +5,12 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.Endpoint;
 import jakarta.websocket.EndpointConfig;
-import jakarta.websocket.MessageHandler;
+import jakarta.websocket.PongMessage;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +21,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.glassfish.tyrus.client.ClientManager;
 import org.glassfish.tyrus.client.ClientProperties;
-import org.glassfish.tyrus.client.SslEngineConfigurator;
 import org.glassfish.tyrus.core.HandshakeException;
 
 /**
@@ -43,7 +36,7 @@ import org.glassfish.tyrus.core.HandshakeException;
  * }
  * }</pre>
  */
-public final class HeraldClient implements AutoCloseable {
+public final class HeraldClient implements Connection {
 
     private static final int MAX_INCOMING_BYTES = 16 * 1024 * 1024;
     private static final int SEND_TIMEOUT_SECONDS = 30;
@@ -51,6 +44,8 @@ public final class HeraldClient implements AutoCloseable {
     private final BlockingQueue<Frame> received = new LinkedBlockingQueue<>();
     private final CompletableFuture<CloseStatus> closed = new CompletableFuture<>();
     private volatile Session session;
+    /** {@link System#nanoTime()} when a frame or a pong last arrived (or the connection opened). */
+    private volatile long lastHeard = System.nanoTime();
 
     private HeraldClient() {
     }
@@ -75,7 +70,7 @@ public final class HeraldClient implements AutoCloseable {
         manager.getProperties().put(ClientProperties.HANDSHAKE_TIMEOUT,
                 (int) Math.min(Integer.MAX_VALUE, options.connectTimeout().toMillis()));
         if ("wss".equalsIgnoreCase(uri.getScheme())) {
-            manager.getProperties().put(ClientProperties.SSL_ENGINE_CONFIGURATOR, sslConfigurator(options));
+            manager.getProperties().put(ClientProperties.SSL_ENGINE_CONFIGURATOR, ClientTls.configurator(options));
         }
         ClientEndpointConfig config = ClientEndpointConfig.Builder.create()
                 .preferredSubprotocols(options.subprotocols())
@@ -96,7 +91,7 @@ public final class HeraldClient implements AutoCloseable {
         return client;
     }
 
-    /** The subprotocol the server selected, or an empty string. */
+    @Override
     public String subprotocol() {
         return session.getNegotiatedSubprotocol();
     }
@@ -106,13 +101,28 @@ public final class HeraldClient implements AutoCloseable {
     }
 
     /** Sends a text frame and waits until it is written (at most 30 s); an IOException once the connection is closed. */
+    @Override
     public void sendText(String text) throws IOException {
         await(remote().sendText(text));
     }
 
     /** Sends a binary frame and waits until it is written (at most 30 s); an IOException once the connection is closed. */
+    @Override
     public void sendBinary(byte[] data) throws IOException {
         await(remote().sendBinary(ByteBuffer.wrap(data)));
+    }
+
+    /**
+     * Sends a WebSocket ping; the server's pong shows in {@link #lastHeard()}. (JSR 356 clients answer the
+     * server's pings by themselves and never see them, so a client that wants to know the link is alive asks.)
+     */
+    public void sendPing() throws IOException {
+        remote().sendPing(ByteBuffer.allocate(0));
+    }
+
+    /** {@link System#nanoTime()} when a frame or a pong last arrived, or when the connection opened. */
+    public long lastHeard() {
+        return lastHeard;
     }
 
     /** Tyrus throws IllegalStateException for a closed session; callers of a send expect an IOException. */
@@ -137,7 +147,7 @@ public final class HeraldClient implements AutoCloseable {
         }
     }
 
-    /** The next received frame, or {@code null} when none arrives within {@code timeout}. */
+    @Override
     public Frame next(Duration timeout) throws InterruptedException {
         return received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -166,22 +176,9 @@ public final class HeraldClient implements AutoCloseable {
         }
     }
 
-    /** How the connection ended, once it has. */
+    @Override
     public CompletableFuture<CloseStatus> closeStatus() {
         return closed;
-    }
-
-    /**
-     * Waits for the connection to end.
-     *
-     * @throws TimeoutException when it is still open after {@code timeout}
-     */
-    public CloseStatus awaitClose(Duration timeout) throws InterruptedException, TimeoutException {
-        try {
-            return closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("the close future never fails", e);
-        }
     }
 
     /** Closes normally (1000) if still open. */
@@ -200,27 +197,6 @@ public final class HeraldClient implements AutoCloseable {
         return new IOException("cannot connect to " + uri + ": " + e.getMessage(), e);
     }
 
-    private static SslEngineConfigurator sslConfigurator(ClientOptions options) throws IOException {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            if (options.truststore() == null) {
-                trust.init((KeyStore) null);
-            } else {
-                KeyStore store = KeyStore.getInstance(options.truststore().toString().endsWith(".jks") ? "JKS" : "PKCS12");
-                try (InputStream in = Files.newInputStream(options.truststore())) {
-                    store.load(in, options.truststorePassword());
-                }
-                trust.init(store);
-            }
-            context.init(null, trust.getTrustManagers(), null);
-            // client mode, no client certificate; host name verification stays on.
-            return new SslEngineConfigurator(context, true, false, false);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot load truststore " + options.truststore() + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Receives frames into the queue and records the close. */
     private final class Listener extends Endpoint {
 
@@ -228,12 +204,17 @@ public final class HeraldClient implements AutoCloseable {
         public void onOpen(Session opened, EndpointConfig config) {
             opened.setMaxTextMessageBufferSize(MAX_INCOMING_BYTES);
             opened.setMaxBinaryMessageBufferSize(MAX_INCOMING_BYTES);
-            opened.addMessageHandler(String.class, text -> received.add(new Frame.Text(text)));
+            opened.addMessageHandler(String.class, text -> {
+                lastHeard = System.nanoTime();
+                received.add(new Frame.Text(text));
+            });
             opened.addMessageHandler(ByteBuffer.class, data -> {
+                lastHeard = System.nanoTime();
                 byte[] copy = new byte[data.remaining()];
                 data.get(copy);
                 received.add(new Frame.Binary(copy));
             });
+            opened.addMessageHandler(PongMessage.class, pong -> lastHeard = System.nanoTime());
         }
 
         @Override

@@ -32,6 +32,7 @@ final class CliProcess implements AutoCloseable {
     private final Process process;
     private final Writer stdin;
     private final BlockingQueue<String> pending = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> pendingErrors = new LinkedBlockingQueue<>();
     private final List<String> stdout = new CopyOnWriteArrayList<>();
     private final List<String> stderr = new CopyOnWriteArrayList<>();
     private final List<Thread> readers = new ArrayList<>();
@@ -43,7 +44,10 @@ final class CliProcess implements AutoCloseable {
             stdout.add(line);
             pending.add(line);
         }, "stdout"));
-        readers.add(collect(process.getErrorStream(), stderr::add, "stderr"));
+        readers.add(collect(process.getErrorStream(), line -> {
+            stderr.add(line);
+            pendingErrors.add(line);
+        }, "stderr"));
     }
 
     static CliProcess start(String... args) throws IOException {
@@ -80,15 +84,25 @@ final class CliProcess implements AutoCloseable {
 
     /** The next stdout line matching {@code pattern}; lines before it are skipped. */
     String awaitLine(String pattern, Duration timeout) throws InterruptedException {
+        return await(pending, "stdout", pattern, timeout);
+    }
+
+    /** The next stderr line matching {@code pattern}; stderr lines before it are skipped. */
+    String awaitError(String pattern, Duration timeout) throws InterruptedException {
+        return await(pendingErrors, "stderr", pattern, timeout);
+    }
+
+    private String await(BlockingQueue<String> lines, String stream, String pattern, Duration timeout)
+            throws InterruptedException {
         Pattern wanted = Pattern.compile(pattern);
         long deadline = System.nanoTime() + timeout.toNanos();
         for (long left = timeout.toNanos(); left > 0; left = deadline - System.nanoTime()) {
-            String line = pending.poll(left, TimeUnit.NANOSECONDS);
+            String line = lines.poll(left, TimeUnit.NANOSECONDS);
             if (line != null && wanted.matcher(line).find()) {
                 return line;
             }
         }
-        throw new AssertionError("no stdout line matching /" + pattern + "/ within " + timeout + "; " + this);
+        throw new AssertionError("no " + stream + " line matching /" + pattern + "/ within " + timeout + "; " + this);
     }
 
     void writeLine(String line) throws IOException {

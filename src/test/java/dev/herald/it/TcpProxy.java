@@ -110,7 +110,11 @@ final class TcpProxy implements AutoCloseable {
     private void pump(Socket from, Socket to) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            // Not try-with-resources: closing a socket's stream closes the socket (with a FIN), and a stalled
+            // link must stay open and silent even when the far side closes.
+            try {
+                InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream();
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
                     if (!stalled.contains(from)) {
@@ -120,7 +124,10 @@ final class TcpProxy implements AutoCloseable {
             } catch (IOException ended) {
                 // one side was cut or closed: the other side is reset below
             } finally {
-                reset(to);
+                // A stalled link carries nothing, not even the other side's close.
+                if (!stalled.contains(from)) {
+                    reset(to);
+                }
                 reset(from);
             }
         }, "tcp-proxy-pump-" + from.getLocalPort());

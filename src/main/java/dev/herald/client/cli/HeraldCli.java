@@ -2,7 +2,9 @@ package dev.herald.client.cli;
 
 import dev.herald.client.ClientOptions;
 import dev.herald.client.HandshakeRefusedException;
+import dev.herald.client.Connection;
 import dev.herald.client.HeraldClient;
+import dev.herald.client.ReconnectingClient;
 import java.io.BufferedReader;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -44,6 +46,8 @@ import picocli.CommandLine.Spec;
             "",
             "Interactive unless --send or --expect is given: lines from stdin are sent, received frames are "
                     + "printed, and close codes are shown in words. Frames go to stdout; status and errors go to stderr.",
+            "An interactive session reconnects by itself when the connection drops or the server restarts, and in a "
+                    + "room resumes where it left off; a script does not (its exit code reports the close).",
             ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -134,6 +138,10 @@ public final class HeraldCli implements Callable<Integer> {
             description = "limit for connecting, and for a script's acknowledgements and --expect lines (default: ${DEFAULT-VALUE})")
     private double timeoutSeconds;
 
+    @Option(names = "--no-reconnect",
+            description = "interactive: end when the connection ends, instead of reconnecting (scripts never reconnect)")
+    private boolean noReconnect;
+
     @Option(names = {"-v", "--verbose"},
             description = "log the client libraries' details to stderr (for debugging: handshake logs may show a token)")
     private boolean verbose;
@@ -166,9 +174,12 @@ public final class HeraldCli implements Callable<Integer> {
         URI target = target();
         ClientOptions options = options();
         String roomName = roomOf(target);
-        HeraldClient client;
+        boolean scripted = !sends.isEmpty() || !expect.isEmpty();
+        Connection client;
         try {
-            client = HeraldClient.connect(target, options);
+            // A script's exit code reports a close (4), so it never reconnects; an interactive session does.
+            client = scripted || noReconnect ? HeraldClient.connect(target, options)
+                    : ReconnectingClient.connect(target, options, new ReconnectNotices(err, roomName != null));
         } catch (HandshakeRefusedException e) {
             LOG.log(Level.FINE, "handshake refused", e);
             err.println("herald: " + target + " refused the connection with HTTP " + e.status() + hint(e.status()));
@@ -178,7 +189,6 @@ public final class HeraldCli implements Callable<Integer> {
             err.println("herald: " + rootMessage(e));
             return Exit.FAILED;
         }
-        boolean scripted = !sends.isEmpty() || !expect.isEmpty();
         String subprotocol = client.subprotocol();
         err.println("herald: connected to " + target
                 + (subprotocol == null || subprotocol.isEmpty() ? "" : " (subprotocol " + subprotocol + ")")

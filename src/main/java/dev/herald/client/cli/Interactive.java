@@ -1,7 +1,7 @@
 package dev.herald.client.cli;
 
 import dev.herald.client.CloseStatus;
-import dev.herald.client.HeraldClient;
+import dev.herald.client.Connection;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The interactive session: each line read from stdin is sent (published, in a room), each received frame is
- * printed, and the session ends at end of input, {@code /quit}, or when the server closes, in words. At end of
+ * printed, and the session ends at end of input, {@code /quit}, or when the connection ends for good (a close that
+ * is not worth a reconnect), in words. At end of
  * input in a room it first waits for the acknowledgements of what it published, so that
  * {@code echo hi | herald-cli --room lobby …} shows the message before it leaves.
  */
@@ -30,7 +31,7 @@ final class Interactive {
     /** How long to wait for the server to answer our close, or to acknowledge our last messages, before leaving. */
     private static final long GRACE_NANOS = Duration.ofSeconds(5).toNanos();
 
-    private final HeraldClient client;
+    private final Connection client;
     private final Receiver receiver;
     private final boolean room;
     private final BufferedReader in;
@@ -42,7 +43,7 @@ final class Interactive {
     private volatile long leftAt;
     private volatile boolean leaving;
 
-    Interactive(HeraldClient client, Receiver receiver, boolean room, BufferedReader in, PrintStream err) {
+    Interactive(Connection client, Receiver receiver, boolean room, BufferedReader in, PrintStream err) {
         this.client = client;
         this.receiver = receiver;
         this.room = room;
@@ -116,7 +117,9 @@ final class Interactive {
         if (room) {
             String ref = nextRef();
             unacknowledged.add(ref);
-            send(RoomFrames.publish(text, ref));
+            if (!send(RoomFrames.publish(text, ref))) {
+                unacknowledged.remove(ref);
+            }
         } else {
             send(text);
         }
@@ -147,12 +150,15 @@ final class Interactive {
         return true;
     }
 
-    private void send(String frame) {
+    /** Sends a frame; false (and says so) when it did not go out, for example while reconnecting. */
+    private boolean send(String frame) {
         try {
             client.sendText(frame);
+            return true;
         } catch (IOException e) {
             // The main loop reports the close itself; this only says that the line did not go out.
             err.println("herald: not sent: " + e.getMessage());
+            return false;
         }
     }
 

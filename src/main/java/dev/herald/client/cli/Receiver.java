@@ -1,18 +1,18 @@
 package dev.herald.client.cli;
 
 import dev.herald.client.Frame;
-import dev.herald.client.HeraldClient;
+import dev.herald.client.Connection;
 import java.io.PrintStream;
 import java.time.Duration;
 
 /** Takes the next received frame, prints its line, and hands back what it meant. */
 final class Receiver {
 
-    private final HeraldClient client;
+    private final Connection client;
     private final FramePrinter printer;
     private final PrintStream out;
 
-    Receiver(HeraldClient client, FramePrinter printer, PrintStream out) {
+    Receiver(Connection client, FramePrinter printer, PrintStream out) {
         this.client = client;
         this.printer = printer;
         this.out = out;

@@ -1,6 +1,6 @@
 package dev.herald.client.cli;
 
-import dev.herald.client.HeraldClient;
+import dev.herald.client.Connection;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -20,7 +20,7 @@ final class Script {
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
-    private final HeraldClient client;
+    private final Connection client;
     private final Receiver receiver;
     private final boolean room;
     private final PrintStream err;
@@ -29,7 +29,7 @@ final class Script {
     private int matched;
     private String rejection;
 
-    Script(HeraldClient client, Receiver receiver, boolean room, PrintStream err) {
+    Script(Connection client, Receiver receiver, boolean room, PrintStream err) {
         this.client = client;
         this.receiver = receiver;
         this.room = room;
