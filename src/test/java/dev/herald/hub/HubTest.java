@@ -1,6 +1,5 @@
 package dev.herald.hub;
 
-import dev.herald.delivery.Connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,55 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.herald.config.HeraldSettings;
 import dev.herald.config.Setting;
 import dev.herald.config.SettingsLoader;
 import dev.herald.protocol.Closure;
 import dev.herald.protocol.Utf8;
 import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.Inbound;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
-import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Checks the hub end to end through in-memory connections: both endpoints' frames, limits and closing. */
-class HubTest {
-
-    private final Map<Setting, String> config = new EnumMap<>(Setting.class);
-    private Hub hub;
-
-    {
-        // These tests stop the hub without a drain; DrainTest covers the drain.
-        config.put(Setting.DRAIN_SECONDS, "0");
-    }
-
-    @AfterEach
-    void closeHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
-
-    private Hub hub() {
-        if (hub == null) {
-            HeraldSettings settings = SettingsLoader.load(config::get);
-            hub = Hub.start(settings);
-        }
-        return hub;
-    }
+class HubTest extends LiveHubTest {
 
 
     private static RecordingConnection connection(int n) {
@@ -633,7 +602,7 @@ class HubTest {
                 .orElseThrow(() -> new AssertionError("no thread " + threadName + " while the hub runs"));
         assertTrue(heartbeat.isDaemon(), "the heartbeat must not keep the JVM alive");
 
-        hub.close();
+        hub().close();
 
         assertEquals(List.of(Closure.GOING_AWAY), classic.closures());
         assertEquals(List.of(Closure.GOING_AWAY), room.closures());
@@ -643,7 +612,7 @@ class HubTest {
         assertFalse(heartbeat.isAlive(), threadName + " still runs after close()");
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals(threadName)),
                 "a " + threadName + " thread is still listed");
-        hub.close(); // closing twice is harmless, and @AfterEach will do it a third time
+        hub().close(); // closing twice is harmless, and @AfterEach will do it a third time
         assertEquals(List.of(Closure.GOING_AWAY), classic.closures(), "a connection is closed once");
     }
 

@@ -9,42 +9,17 @@ import dev.herald.broker.Draft;
 import dev.herald.broker.MemoryBroker;
 import dev.herald.config.HeraldSettings;
 import dev.herald.config.Setting;
-import dev.herald.config.SettingsLoader;
 import dev.herald.delivery.Delivery;
 import dev.herald.delivery.Fanout;
 import dev.herald.protocol.FrameCodec;
 import dev.herald.protocol.Inbound;
 import dev.herald.protocol.Member;
 import jakarta.json.JsonObject;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** The resume decisions of protocol.md §6, on a real hub with its memory broker. */
-class ResumeTest {
-
-    private final Map<Setting, String> config = new EnumMap<>(Setting.class);
-    private Hub hub;
-
-    {
-        config.put(Setting.DRAIN_SECONDS, "0");
-    }
-
-    @AfterEach
-    void closeHub() {
-        if (hub != null) {
-            hub.close();
-        }
-    }
-
-    private Hub hub() {
-        if (hub == null) {
-            hub = Hub.start(SettingsLoader.load(config::get));
-        }
-        return hub;
-    }
+class ResumeTest extends LiveHubTest {
 
     /** Ann joins {@code lobby} and publishes {@code count} messages; returns the room's epoch. */
     private String roomWithMessages(int count) {
