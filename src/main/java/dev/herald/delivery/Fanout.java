@@ -29,6 +29,14 @@ public final class Fanout<R extends Recipient> {
         }
     }
 
+    /**
+     * Reports {@code recipient} as over its budget for a reason other than its queue (frames held for it while it
+     * resumed): the slow-consumer policy applies to it as to an overflowed queue.
+     */
+    public void overflowed(R recipient) {
+        overflowed.add(recipient);
+    }
+
     /** Queues a close behind the recipient's pending frames; {@code false} if its queue is already closed. */
     public boolean offerClose(R recipient, Frame close) {
         OutboundQueue.Offer offer = recipient.queue().enqueueClose(close);

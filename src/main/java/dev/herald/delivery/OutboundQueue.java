@@ -317,6 +317,11 @@ public final class OutboundQueue {
         return wasOpen;
     }
 
+    /** How many bytes of frames this queue may hold: its {@code queue-bytes}. */
+    public long budgetBytes() {
+        return budgetBytes;
+    }
+
     synchronized long queuedBytes() {
         return queuedBytes;
     }

@@ -35,6 +35,8 @@ public final class Client implements Recipient {
     private final AtomicBoolean gone = new AtomicBoolean();
     /** Guarded by the room's lock; {@code null} unless the client is resuming. */
     private List<Held> held;
+    private long heldBytes;
+    private boolean heldOverflow;
 
     Client(long number, Member member, Connection connection, String address, Room room,
            OutboundQueue queue, RateLimiter limiter, long nowNanos) {
@@ -102,20 +104,38 @@ public final class Client implements Recipient {
     /** From now on the room's frames for this client are held back ({@link #hold}) instead of queued. */
     void startHolding() {
         held = new ArrayList<>();
+        heldBytes = 0;
+        heldOverflow = false;
     }
 
     boolean holding() {
         return held != null;
     }
 
+    /**
+     * Holds {@code frame} back. What is held counts against the client's queue budget, as it would queued: past it,
+     * the held frames are dropped and {@link #stopHolding()} reports the overflow.
+     */
     void hold(Frame frame, long offset) {
+        if (heldOverflow) {
+            return;
+        }
+        heldBytes += frame.bytes();
+        if (heldBytes > queue.budgetBytes()) {
+            heldOverflow = true;
+            held.clear();
+            return;
+        }
         held.add(new Held(frame, offset));
     }
 
-    /** The frames held back, in order; the client is no longer holding. */
+    /**
+     * The frames held back, in order, and the client is no longer holding; {@code null} when more arrived than
+     * its queue may hold (it is then a slow consumer).
+     */
     List<Held> stopHolding() {
         List<Held> frames = held;
         held = null;
-        return frames == null ? List.of() : frames;
+        return heldOverflow ? null : frames == null ? List.of() : frames;
     }
 }

@@ -85,6 +85,11 @@ final class Room extends Audience {
         if (!client.holding()) {
             return; // it left before its history arrived
         }
+        List<Client.Held> held = client.stopHolding();
+        if (held == null) {
+            fanout.overflowed(client); // more arrived while its history was read than its queue may hold
+            return;
+        }
         List<Outbound.Message> missed = missed(at, since, history, recoveryMax);
         boolean recovered = missed != null;
         long seen = recovered ? Math.max(since, at.offset()) : at.offset();
@@ -95,11 +100,11 @@ final class Room extends Audience {
                 fanout.offer(client, encode(message));
             }
         }
-        for (Client.Held held : client.stopHolding()) {
+        for (Client.Held frame : held) {
             // Messages delivered here after the join but already seen by the client (its since was ahead of
             // this node) are not sent twice.
-            if (!recovered || held.offset() == 0 || held.offset() > since) {
-                fanout.offer(client, held.frame());
+            if (!recovered || frame.offset() == 0 || frame.offset() > since) {
+                fanout.offer(client, frame.frame());
             }
         }
     }

@@ -9,13 +9,16 @@ import dev.herald.broker.Draft;
 import dev.herald.broker.MemoryBroker;
 import dev.herald.config.HeraldSettings;
 import dev.herald.config.Setting;
+import dev.herald.config.SettingsLoader;
 import dev.herald.delivery.Delivery;
 import dev.herald.delivery.Fanout;
 import dev.herald.protocol.FrameCodec;
 import dev.herald.protocol.Inbound;
 import dev.herald.protocol.Member;
 import jakarta.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The resume decisions of protocol.md §6, on a real hub with its memory broker. */
@@ -175,6 +178,33 @@ class ResumeTest extends LiveHubTest {
             room.finishResume(bob, at, 0, broker.history("r", 0, 10).toCompletableFuture().join(), 1000, 25, fanout);
             delivery.finish(fanout, client -> { });
             assertEquals(List.of(), bobConnection.texts());
+        }
+    }
+
+    @Test
+    void framesHeldDuringAResumeCountAgainstTheQueueBudget() {
+        HeraldSettings settings = SettingsLoader.load(Map.of(Setting.QUEUE_BYTES, "1024")::get);
+        FrameCodec codec = FrameCodec.shared();
+        try (Delivery delivery = new Delivery(0, "t"); MemoryBroker broker = new MemoryBroker(100, 300, "t")) {
+            Clients clients = new Clients(settings, delivery, codec, "t");
+            Room room = new Room("r", codec);
+            broker.start(published -> {
+                Fanout<Client> fanout = new Fanout<>();
+                room.deliver(published, fanout);
+                delivery.finish(fanout, client -> { });
+            });
+            RecordingConnection bobConnection = new RecordingConnection("192.0.2.2");
+            Client bob = clients.create(2, bobConnection, room, "bob");
+            Fanout<Client> fanout = new Fanout<>();
+            Room.Position at = room.join(bob, broker, 25, true, fanout);
+            for (int i = 0; i < 10; i++) { // about 1 700 bytes of messages while bob's history is being read
+                broker.publish("r", new Draft(bob.member(), "x".repeat(100), "2026-11-29T00:00:00.000Z", null));
+            }
+            List<Client> slow = new ArrayList<>();
+            room.finishResume(bob, at, 0, broker.history("r", 0, 100).toCompletableFuture().join(), 1000, 25, fanout);
+            delivery.finish(fanout, slow::add);
+            assertEquals(List.of(bob), slow, "the slow-consumer policy applies, as to a queue over its budget");
+            assertEquals(List.of(), bobConnection.texts(), "nothing partial was sent");
         }
     }
 }
