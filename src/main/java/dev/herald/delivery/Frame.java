@@ -11,7 +11,8 @@ import java.nio.charset.StandardCharsets;
  * frame as a server sends it (header and unmasked payload), built once per broadcast, for connections that
  * write pre-framed bytes ({@link Connection#writesWireFrames()}).
  */
-public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, String key, int bytes, ByteBuffer wire) {
+public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, String key, int bytes, ByteBuffer wire,
+                    boolean droppable) {
 
     /** {@code CLOSE} ends a queue: the connection is closed once every frame before it is written. */
     public enum Kind { TEXT, BINARY, PING, CLOSE }
@@ -21,29 +22,44 @@ public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, 
     private static final byte FIN_TEXT = (byte) 0x81;
     private static final byte FIN_BINARY = (byte) 0x82;
 
+    /**
+     * A protocol text frame ({@code welcome}, {@code ack}, {@code error}, a classic line, …): the slow-consumer
+     * policies never drop it, since a client that misses one cannot make sense of what follows.
+     */
     public static Frame text(String text) {
-        return keyed(text, null);
+        return text(text, null, false);
     }
 
-    /** A text frame with a conflation key: a lagging client in a {@code conflate} room keeps only the newest. */
-    public static Frame keyed(String text, String key) {
+    /**
+     * A room's {@code message}: a lagging client in a {@code drop-oldest} room may lose it (and is told how many it
+     * lost), and in a {@code conflate} room keeps only the newest per {@code key} (when not {@code null}).
+     */
+    public static Frame message(String text, String key) {
+        return text(text, key, true);
+    }
+
+    private static Frame text(String text, String key, boolean droppable) {
         ByteBuffer payload = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        return new Frame(Kind.TEXT, text, null, null, key, Utf8.length(text), wireFrame(FIN_TEXT, payload));
+        return new Frame(Kind.TEXT, text, null, null, key, Utf8.length(text), wireFrame(FIN_TEXT, payload), droppable);
     }
 
-    /** {@code data} is kept read-only; each send works on its own duplicate, so no bytes are copied. */
+    /**
+     * Relayed binary data, which the slow-consumer policies may drop like a message. {@code data} is kept
+     * read-only; each send works on its own duplicate, so no bytes are copied.
+     */
     public static Frame binary(ByteBuffer data) {
         ByteBuffer shared = data.asReadOnlyBuffer();
-        return new Frame(Kind.BINARY, null, shared, null, null, shared.remaining(), wireFrame(FIN_BINARY, shared.duplicate()));
+        return new Frame(Kind.BINARY, null, shared, null, null, shared.remaining(),
+                wireFrame(FIN_BINARY, shared.duplicate()), true);
     }
 
     public static Frame ping() {
-        return new Frame(Kind.PING, null, null, null, null, PING_BYTES, null);
+        return new Frame(Kind.PING, null, null, null, null, PING_BYTES, null, false);
     }
 
     /** A close after the frames queued before it; it costs nothing against the budget. */
     public static Frame close(Closure closure) {
-        return new Frame(Kind.CLOSE, null, null, closure, null, 0, null);
+        return new Frame(Kind.CLOSE, null, null, closure, null, 0, null, false);
     }
 
     /** Text and binary frames can be written as pre-framed bytes, and batched with their neighbours. */

@@ -17,9 +17,10 @@ import java.util.logging.Logger;
  * {@link #pump()} after releasing it, so no lock is ever held across a socket write. The budget counts the
  * queued frames plus the one in flight. What happens when a frame would exceed it is the queue's
  * {@link SlowConsumerPolicy}: {@code DISCONNECT} refuses it ({@link Offer#OVERFLOW}: the hub closes with 4000);
- * {@code DROP_OLDEST} drops the oldest queued frames to make room; {@code CONFLATE} first replaces a queued
- * message with the same key, then drops the oldest. Dropped frames are reported to the client by the frame
- * {@code dropReport} makes, sent before the next frame.
+ * {@code DROP_OLDEST} drops the oldest queued messages to make room; {@code CONFLATE} first replaces a queued
+ * message with the same key, then drops the oldest. Only {@linkplain Frame#droppable() droppable} frames (room
+ * messages, relayed binary) are ever dropped; a protocol frame that cannot fit even then overflows. Dropped frames
+ * are reported to the client by the frame {@code dropReport} makes, sent before the next frame.
  *
  * <p>On a connection that writes pre-framed bytes, the text and binary frames waiting at the head go out
  * together, up to {@link #BATCH_BYTES}, as one write: a client that fell a few frames behind costs one system
@@ -65,6 +66,7 @@ public final class OutboundQueue {
     private boolean closed;
     /** A CLOSE frame is queued: nothing more is accepted, but what is queued is still written. */
     private boolean ending;
+    private volatile Runnable onWriteFailure;
 
     /** A {@code DISCONNECT} queue with private counters. */
     OutboundQueue(Connection connection, long budgetBytes) {
@@ -99,7 +101,7 @@ public final class OutboundQueue {
             return Offer.CLOSED;
         }
         if (policy == SlowConsumerPolicy.CONFLATE && frame.key() != null) {
-            dropWhere(queued -> frame.key().equals(queued.key()));
+            dropWhere(queued -> queued.droppable() && frame.key().equals(queued.key()));
         }
         if (queuedBytes + frame.bytes() > budgetBytes) {
             if (policy == SlowConsumerPolicy.DISCONNECT) {
@@ -108,6 +110,11 @@ public final class OutboundQueue {
             }
             makeRoomFor(frame);
             if (queuedBytes + frame.bytes() > budgetBytes) {
+                if (!frame.droppable()) {
+                    // A protocol frame that does not fit even with every message gone: this client is past saving.
+                    close();
+                    return Offer.OVERFLOW;
+                }
                 drop(1); // larger than all the room there is: the new frame is the one dropped
                 return writing ? Offer.QUEUED : start();
             }
@@ -125,13 +132,18 @@ public final class OutboundQueue {
         return Offer.START;
     }
 
-    /** Drops the oldest frames not yet being written until {@code frame} fits or nothing is left to drop. */
+    /**
+     * Drops the oldest droppable frames (messages) not yet being written until {@code frame} fits or none is left.
+     */
     private void makeRoomFor(Frame frame) {
         Iterator<Frame> frames = notInFlight();
         while (queuedBytes + frame.bytes() > budgetBytes && frames.hasNext()) {
-            queuedBytes -= frames.next().bytes();
-            frames.remove();
-            drop(1);
+            Frame queued = frames.next();
+            if (queued.droppable()) {
+                queuedBytes -= queued.bytes();
+                frames.remove();
+                drop(1);
+            }
         }
     }
 
@@ -191,7 +203,8 @@ public final class OutboundQueue {
             List<Frame> batch = null;
             ByteBuffer lent = null;
             synchronized (this) {
-                if (unreportedDrops > 0 && !closed && !ending) {
+                if (unreportedDrops > 0 && !closed) {
+                    // Also when a close is queued (a drain): the report goes before it, with the frames it explains.
                     // No write is in flight here, so the report can go first: the client learns of the gap
                     // before the frames that follow it.
                     Frame report = dropReport.apply(unreportedDrops);
@@ -229,12 +242,13 @@ public final class OutboundQueue {
             } catch (RuntimeException | Error e) {
                 // A connection must report failures through the callback; one that throws instead must not
                 // leave this queue "writing" forever, nor fail the broadcast of whoever called pump(). Error is
-                // caught too because Tyrus wraps a text it cannot encode in java.lang.Error.
+                // caught too because Tyrus wraps a text it cannot encode in java.lang.Error. A VirtualMachineError
+                // (out of memory) is rethrown, but only after the queue has been closed as failed.
+                LOG.log(Level.WARNING, "a send threw instead of reporting its failure", e);
+                completed(e);
                 if (e instanceof VirtualMachineError fatal) {
                     throw fatal;
                 }
-                LOG.log(Level.WARNING, "a send threw instead of reporting its failure", e);
-                completed(e);
             }
             synchronized (this) {
                 insideSend = false;
@@ -272,15 +286,18 @@ public final class OutboundQueue {
     }
 
     private void completed(Throwable failure) {
+        boolean failedNow = false;
+        boolean continueHere;
         synchronized (this) {
             long deliveredFrames = 0;
             long deliveredBytes = 0;
             for (int i = 0; i < inFlight; i++) {
                 Frame done = pending.pollFirst();
                 if (done == null) {
-                    break; // the queue was closed under the write
+                    break;
                 }
                 queuedBytes -= done.bytes();
+                // Frames in flight when the queue closed were kept for this moment: written is written.
                 if (failure == null && (done.kind() == Frame.Kind.TEXT || done.kind() == Frame.Kind.BINARY)) {
                     deliveredFrames++;
                     deliveredBytes += done.bytes();
@@ -295,26 +312,45 @@ public final class OutboundQueue {
             inFlight = 0;
             if (failure != null) {
                 LOG.log(Level.FINE, "write failed; dropping the queue", failure);
-                close();
+                failedNow = close();
             }
+            // A write that completed inside send() is continued by the pump loop that called send().
+            continueHere = !insideSend;
             if (insideSend) {
                 completedInsideSend = true;
-                return;
             }
         }
-        pump();
+        if (failedNow && onWriteFailure != null) {
+            onWriteFailure.run(); // outside the lock: the owner closes the connection and tells its room
+        }
+        if (continueHere) {
+            pump();
+        }
     }
 
-    /** Refuses further frames and forgets the pending ones; {@code true} if the queue was still open. */
+    /**
+     * Refuses further frames and forgets the pending ones, but for those being written, which are counted when
+     * their write ends; {@code true} if the queue was still open.
+     */
     public synchronized boolean close() {
         boolean wasOpen = !closed;
         if (wasOpen) {
             counters.queued(highWaterBytes);
         }
         closed = true;
-        pending.clear();
-        queuedBytes = 0;
+        while (pending.size() > inFlight) {
+            queuedBytes -= pending.removeLast().bytes();
+        }
         return wasOpen;
+    }
+
+    /**
+     * What to do when a write fails (the queue has closed itself): set once, before the first frame, by the
+     * queue's owner, which closes the connection so that its room hears of it at once rather than at the idle
+     * timeout.
+     */
+    public void onWriteFailure(Runnable action) {
+        this.onWriteFailure = action;
     }
 
     /** How many bytes of frames this queue may hold: its {@code queue-bytes}. */

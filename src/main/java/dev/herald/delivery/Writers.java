@@ -63,18 +63,50 @@ final class Writers implements AutoCloseable {
     /** Starts {@code queues}, each of which the caller was told to start ({@link OutboundQueue.Offer#START}). */
     void start(List<OutboundQueue> queues) {
         if (pool == null) {
-            queues.forEach(OutboundQueue::pump);
+            pumpAll(queues);
             return;
         }
         int share = Math.max(MIN_SHARE, (queues.size() + threads - 1) / threads);
         for (int from = 0; from < queues.size(); from += share) {
             List<OutboundQueue> part = queues.subList(from, Math.min(queues.size(), from + share));
             try {
-                pool.execute(() -> part.forEach(OutboundQueue::pump));
+                pool.execute(() -> {
+                    try {
+                        pumpAll(part);
+                    } catch (RuntimeException | Error e) {
+                        // Every queue of the part had its turn; the writer thread stays for the next fan-out.
+                        LOG.log(Level.SEVERE, "a writer thread's pump failed", e);
+                    }
+                });
             } catch (RejectedExecutionException closed) {
                 // The hub has stopped; a frame queued this late (a close, say) is still written.
-                part.forEach(OutboundQueue::pump);
+                pumpAll(part);
             }
+        }
+    }
+
+    /**
+     * Pumps every queue, even when one of them throws (an out-of-memory error, say): the others must not be left
+     * with frames that nobody writes. The first failure is rethrown once all have had their turn.
+     */
+    static void pumpAll(List<OutboundQueue> queues) {
+        Throwable first = null;
+        for (OutboundQueue queue : queues) {
+            try {
+                queue.pump();
+            } catch (RuntimeException | Error e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (first instanceof Error error) {
+            throw error;
         }
     }
 

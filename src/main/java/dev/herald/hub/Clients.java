@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The node's open connections: numbered 1, 2, 3, … (never reused while the process lives), each made with its
@@ -26,11 +27,14 @@ final class Clients {
     private final Delivery delivery;
     private final FrameCodec codec;
     private final String nodeId;
+    private final Consumer<Client> writeFailed;
     private final AtomicLong numbers = new AtomicLong();
     private final Set<Client> open = ConcurrentHashMap.newKeySet();
 
-    Clients(HeraldSettings settings, Delivery delivery, FrameCodec codec, String nodeId) {
+    /** @param writeFailed what to do with a client whose write failed (its queue has closed itself) */
+    Clients(HeraldSettings settings, Delivery delivery, FrameCodec codec, String nodeId, Consumer<Client> writeFailed) {
         this.settings = settings;
+        this.writeFailed = writeFailed;
         this.delivery = delivery;
         this.codec = codec;
         this.nodeId = nodeId;
@@ -48,9 +52,11 @@ final class Clients {
                 : settings.slowConsumerPolicies().forRoom(room.name());
         OutboundQueue queue = delivery.newQueue(connection, settings.queueBytes(), policy,
                 dropped -> Frame.text(codec.encode(Outbound.Error.dropped(dropped))));
-        return new Client(number, new Member(nodeId + "-" + number, Names.displayName(requestedName, number)),
+        Client client = new Client(number, new Member(nodeId + "-" + number, Names.displayName(requestedName, number)),
                 connection, connection.remoteAddress(), room, queue,
                 new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(), now), now);
+        queue.onWriteFailure(() -> writeFailed.accept(client));
+        return client;
     }
 
     void register(Client client) {

@@ -41,6 +41,11 @@ final class Drain {
                     Thread.sleep(BATCH_PAUSE_MILLIS);
                 }
             }
+            // A join admitted just before the drain began may have registered after the snapshot: close it too,
+            // after its pending frames (those already closing are left as they are).
+            for (Client late : hub.openClients()) {
+                hub.closeAfterPending(late, Closure.SERVICE_RESTART);
+            }
             while (hub.hasConnections() && System.nanoTime() < deadline) {
                 Thread.sleep(POLL_MILLIS);
             }

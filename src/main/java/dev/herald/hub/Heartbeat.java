@@ -55,12 +55,15 @@ final class Heartbeat {
         scheduler = null;
     }
 
-    /** A periodic task that throws is never run again; log the failure and keep the schedule alive. */
+    /**
+     * A periodic task that throws is never run again; log the failure and keep the schedule alive. Errors too:
+     * an out-of-memory error during one ping round must not end the pings and idle sweeps for good.
+     */
     private static Runnable guarded(Runnable task, String name) {
         return () -> {
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.log(Level.SEVERE, "heartbeat " + name + " failed", e);
             }
         };

@@ -56,7 +56,8 @@ public final class Hub implements AutoCloseable {
         this.admission = admission;
         this.delivery = new Delivery(writerThreads, nodeId);
         this.broker = new MemoryBroker(settings.historySize(), settings.historySeconds(), nodeId);
-        this.clients = new Clients(settings, delivery, codec, nodeId);
+        this.clients = new Clients(settings, delivery, codec, nodeId,
+                client -> close(client, Closure.CONNECTION_FAILED));
         this.rooms = new Rooms(broker, codec, settings.pingSeconds(), settings.recoveryMax(), this::finish);
         this.heartbeat = new Heartbeat(this, settings.pingSeconds(), settings.idleSeconds(), nodeId);
     }
@@ -224,12 +225,14 @@ public final class Hub implements AutoCloseable {
         client.heard(System.nanoTime());
     }
 
-    /** Closes {@code client} with {@code closure} unless it is already closing. */
-    public void close(Client client, Closure closure) {
-        if (client.markClosing(closure)) {
-            client.queue().close();
-            client.connection().close(closure);
+    /** Closes {@code client} with {@code closure} unless it is already closing; {@code true} if this call did. */
+    public boolean close(Client client, Closure closure) {
+        if (!client.markClosing(closure)) {
+            return false;
         }
+        client.queue().close();
+        client.connection().close(closure);
+        return true;
     }
 
     /**
@@ -251,10 +254,13 @@ public final class Hub implements AutoCloseable {
         rooms.leave(client, closure == null ? LeaveReason.CLOSED : closure.leaveReason());
     }
 
-    /** An error the container reported for {@code client}: remembered so the room hears reason {@code error}. */
+    /**
+     * The container reported that {@code client}'s connection failed: it is closed (if the runtime has not closed
+     * it already), and its room hears reason {@code error}.
+     */
     public void failed(Client client, Throwable error) {
-        client.markClosing(Closure.INTERNAL_ERROR);
         LOG.log(Level.FINE, "connection " + client.number() + " failed", error);
+        close(client, Closure.CONNECTION_FAILED);
     }
 
     /**
@@ -279,6 +285,11 @@ public final class Hub implements AutoCloseable {
     }
 
     // ---- lifecycle internals: the drain and the heartbeat ----------------------------------------
+
+    /** The clients open now. */
+    List<Client> openClients() {
+        return clients.snapshot();
+    }
 
     /** {@code true} until every connection that was open has gone. */
     boolean hasConnections() {
@@ -366,8 +377,9 @@ public final class Hub implements AutoCloseable {
     }
 
     private void slowConsumer(Client client) {
-        delivery.counters().slowDisconnect();
-        LOG.fine(() -> "connection " + client.number() + " is a slow consumer; closing with 4000");
-        close(client, Closure.SLOW_CONSUMER);
+        if (close(client, Closure.SLOW_CONSUMER)) { // counted only when this is what closed it
+            delivery.counters().slowDisconnect();
+            LOG.fine(() -> "connection " + client.number() + " is a slow consumer; closed with 4000");
+        }
     }
 }

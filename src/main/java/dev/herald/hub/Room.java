@@ -97,7 +97,7 @@ final class Room extends Audience {
                 at.epoch(), recovered, recovered ? missed.size() : null)));
         if (recovered) {
             for (Outbound.Message message : missed) {
-                fanout.offer(client, encode(message));
+                fanout.offer(client, Frame.message(codec.encode(message), message.key()));
             }
         }
         for (Client.Held frame : held) {
@@ -146,7 +146,7 @@ final class Room extends Audience {
         }
         delivered = published.offset();
         Outbound.Message message = published.message();
-        offerToAll(Frame.keyed(codec.encode(message), message.key()), message.offset(), fanout);
+        offerToAll(Frame.message(codec.encode(message), message.key()), message.offset(), fanout);
     }
 
     /**

@@ -8,6 +8,7 @@ public enum Closure {
     NORMAL(1000, "", LeaveReason.CLOSED),
     IDLE_TIMEOUT(1001, "idle timeout", LeaveReason.TIMEOUT),
     GOING_AWAY(1001, "going away", LeaveReason.CLOSED),
+    CONNECTION_FAILED(1001, "connection failed", LeaveReason.ERROR),
     BINARY_NOT_SUPPORTED(1003, "binary not supported", LeaveReason.POLICY),
     INVALID_ROOM(1008, "invalid room", LeaveReason.POLICY),
     INVALID_NAME(1008, "invalid name", LeaveReason.POLICY),

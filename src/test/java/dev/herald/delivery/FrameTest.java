@@ -60,6 +60,6 @@ class FrameTest {
     void controlFramesHaveNoWireFormAndAreSentOneByOne() {
         assertFalse(Frame.ping().hasWireForm());
         assertFalse(Frame.close(Closure.SLOW_CONSUMER).hasWireForm());
-        assertTrue(Frame.keyed("k", "key").hasWireForm());
+        assertTrue(Frame.message("k", "key").hasWireForm());
     }
 }

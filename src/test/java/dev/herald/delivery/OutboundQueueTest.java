@@ -2,6 +2,7 @@ package dev.herald.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.config.SlowConsumerPolicy;
@@ -173,8 +174,9 @@ class OutboundQueueTest {
         offer(queue, Frame.text("123456"));
         assertEquals(OutboundQueue.Offer.OVERFLOW, offer(queue, Frame.text("12345")));
         assertEquals(OutboundQueue.Offer.CLOSED, offer(queue, Frame.text("1")), "an overflowed queue is closed");
-        assertEquals(0, queue.queuedBytes());
+        assertEquals(6, queue.queuedBytes(), "only the frame being written is still counted");
         connection.completeNext(null);
+        assertEquals(0, queue.queuedBytes());
         assertEquals(List.of("text:123456"), connection.sent(), "nothing more is written after overflow");
     }
 
@@ -192,7 +194,7 @@ class OutboundQueueTest {
         offer(queue, Frame.text("a"));
         offer(queue, Frame.text("b"));
         queue.close();
-        assertEquals(0, queue.queuedBytes());
+        assertEquals(1, queue.queuedBytes(), "a, being written, until its write ends");
         assertEquals(OutboundQueue.Offer.CLOSED, offer(queue, Frame.text("c")));
         connection.completeNext(null); // the write in flight ends after close
         assertEquals(List.of("text:a"), connection.sent(), "b was forgotten");
@@ -364,10 +366,10 @@ class OutboundQueueTest {
     void dropOldestKeepsTheClientAndReportsTheGapBeforeTheNextFrame() {
         Counters counters = new Counters();
         OutboundQueue queue = policyQueue(SlowConsumerPolicy.DROP_OLDEST, counters);
-        offer(queue, Frame.text("0123456789")); // in flight, never dropped
-        offer(queue, Frame.text("1111111111"));
-        offer(queue, Frame.text("2222222222"));
-        assertEquals(OutboundQueue.Offer.QUEUED, offer(queue, Frame.text("3333333333")), "room is made, no overflow");
+        offer(queue, Frame.message("0123456789", null)); // in flight, never dropped
+        offer(queue, Frame.message("1111111111", null));
+        offer(queue, Frame.message("2222222222", null));
+        assertEquals(OutboundQueue.Offer.QUEUED, offer(queue, Frame.message("3333333333", null)), "room is made, no overflow");
         connection.completeNext(null);
         connection.completeNext(null);
         connection.completeNext(null);
@@ -380,11 +382,11 @@ class OutboundQueueTest {
     void conflateKeepsOnlyTheNewestQueuedMessagePerKeyInOrder() {
         Counters counters = new Counters();
         OutboundQueue queue = policyQueue(SlowConsumerPolicy.CONFLATE, counters);
-        offer(queue, Frame.keyed("a1", "a")); // in flight: never replaced
-        offer(queue, Frame.keyed("b1", "b"));
-        offer(queue, Frame.keyed("a2", "a"));
-        offer(queue, Frame.keyed("b2", "b"));
-        offer(queue, Frame.keyed("a3", "a"));
+        offer(queue, Frame.message("a1", "a")); // in flight: never replaced
+        offer(queue, Frame.message("b1", "b"));
+        offer(queue, Frame.message("a2", "a"));
+        offer(queue, Frame.message("b2", "b"));
+        offer(queue, Frame.message("a3", "a"));
         while (!connection.pending.isEmpty()) {
             connection.completeNext(null);
         }
@@ -411,7 +413,7 @@ class OutboundQueueTest {
     @Test
     void aFrameLargerThanTheWholeBudgetIsTheOneDropped() {
         OutboundQueue queue = policyQueue(SlowConsumerPolicy.DROP_OLDEST, new Counters());
-        offer(queue, Frame.text("x".repeat(31)));
+        offer(queue, Frame.message("x".repeat(31), null));
         assertEquals(List.of("text:dropped:1"), connection.sent());
     }
 
@@ -427,6 +429,86 @@ class OutboundQueueTest {
         assertEquals(OutboundQueue.Offer.START, queue.enqueue(Frame.text("a")));
         queue.pump(); // must not throw
         assertEquals(OutboundQueue.Offer.CLOSED, queue.enqueue(Frame.text("b")));
+    }
+
+    @Test
+    void anOutOfMemoryErrorInASendClosesTheQueueBeforeItPropagates() {
+        Connection exhausted = new RecordingConnection() {
+            @Override
+            public synchronized void sendText(String text, SendCallback done) {
+                throw new OutOfMemoryError("simulated: no memory for a batch buffer");
+            }
+        };
+        OutboundQueue queue = new OutboundQueue(exhausted, 1_000);
+        AtomicInteger failures = new AtomicInteger();
+        queue.onWriteFailure(failures::incrementAndGet);
+        assertEquals(OutboundQueue.Offer.START, queue.enqueue(Frame.text("a")));
+        assertThrows(OutOfMemoryError.class, queue::pump, "a VirtualMachineError is not swallowed");
+        assertEquals(OutboundQueue.Offer.CLOSED, queue.enqueue(Frame.text("b")), "the queue is not left writing");
+        assertEquals(1, failures.get(), "its owner is told, to close the connection");
+    }
+
+    @Test
+    void aFailedWriteTellsTheOwnerOnce() {
+        OutboundQueue queue = new OutboundQueue(connection, 1_000);
+        AtomicInteger failures = new AtomicInteger();
+        queue.onWriteFailure(failures::incrementAndGet);
+        offer(queue, Frame.text("a"));
+        offer(queue, Frame.text("b"));
+        connection.completeNext(new IOException("broken pipe"));
+        assertEquals(1, failures.get());
+        assertEquals(OutboundQueue.Offer.CLOSED, offer(queue, Frame.text("c")));
+        assertEquals(List.of("text:a"), connection.sent(), "nothing more is written after a failure");
+    }
+
+    @Test
+    void framesInFlightWhenTheQueueClosesAreCountedOnceWritten() {
+        Counters counters = new Counters();
+        OutboundQueue queue = new OutboundQueue(connection, 1_000, SlowConsumerPolicy.DISCONNECT, null, counters);
+        offer(queue, Frame.text("hello"));
+        offer(queue, Frame.text("never"));
+        queue.close();
+        connection.completeNext(null); // hello was on the wire when the queue closed
+        assertEquals(1, counters.snapshot().deliveries());
+        assertEquals(5, counters.snapshot().bytesOut());
+    }
+
+    @Test
+    void thePoliciesNeverDropAProtocolFrame() {
+        Counters counters = new Counters();
+        OutboundQueue queue = policyQueue(SlowConsumerPolicy.DROP_OLDEST, counters);
+        offer(queue, Frame.message("0000000000", null));   // in flight
+        offer(queue, Frame.text("welcome"));                // a protocol frame: 7 bytes
+        offer(queue, Frame.message("1111111111", null));
+        offer(queue, Frame.message("2222222222", null));    // over 30: message 1 goes, the welcome stays
+        while (!connection.pending.isEmpty()) {
+            connection.completeNext(null);
+        }
+        assertEquals(List.of("text:0000000000", "text:dropped:1", "text:welcome", "text:2222222222"), connection.sent());
+        assertEquals(1, counters.snapshot().drops());
+    }
+
+    @Test
+    void aProtocolFrameThatCannotFitEvenWithoutMessagesOverflows() {
+        OutboundQueue queue = policyQueue(SlowConsumerPolicy.CONFLATE, new Counters());
+        offer(queue, Frame.text("0000000000"));   // in flight
+        offer(queue, Frame.text("1111111111"));   // protocol frames: never dropped
+        assertEquals(OutboundQueue.Offer.OVERFLOW, offer(queue, Frame.text("2222222222x")),
+                "no message left to drop: the client is past saving");
+    }
+
+    @Test
+    void dropsJustBeforeADrainAreReportedBeforeTheClose() {
+        OutboundQueue queue = policyQueue(SlowConsumerPolicy.DROP_OLDEST, new Counters());
+        offer(queue, Frame.message("0000000000", null));   // in flight
+        offer(queue, Frame.message("1111111111", null));
+        offer(queue, Frame.message("2222222222", null));
+        offer(queue, Frame.message("3333333333", null));   // message 1 is dropped
+        assertEquals(OutboundQueue.Offer.QUEUED, queue.enqueueClose(Frame.close(Closure.SERVICE_RESTART)));
+        connection.inline = true;
+        connection.completeNext(null);
+        assertEquals(List.of("text:0000000000", "text:dropped:1", "text:2222222222", "text:3333333333"),
+                connection.sent(), "the report goes out before the close, with the messages it explains");
     }
 
     // ---- pre-framed, batched writes --------------------------------------------------------------------
@@ -515,12 +597,12 @@ class OutboundQueueTest {
         Counters counters = new Counters();
         OutboundQueue queue = new OutboundQueue(wire, 30, SlowConsumerPolicy.DROP_OLDEST,
                 dropped -> Frame.text("dropped:" + dropped), counters);
-        offer(queue, Frame.text("0000000000"));
-        offer(queue, Frame.text("1111111111"));
+        offer(queue, Frame.message("0000000000", null));
+        offer(queue, Frame.message("1111111111", null));
         wire.completeNext(null);                  // 1 is now in flight, as a batch of one
-        offer(queue, Frame.text("2222222222"));
-        offer(queue, Frame.text("3333333333"));   // fits exactly: 30
-        offer(queue, Frame.text("4444444444"));   // 2 is dropped, not 1, which is being written
+        offer(queue, Frame.message("2222222222", null));
+        offer(queue, Frame.message("3333333333", null));   // fits exactly: 30
+        offer(queue, Frame.message("4444444444", null));   // 2 is dropped, not 1, which is being written
         while (!wire.pending.isEmpty()) {
             wire.completeNext(null);
         }

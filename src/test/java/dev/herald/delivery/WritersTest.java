@@ -1,6 +1,7 @@
 package dev.herald.delivery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class WritersTest {
 
     /** Completes every send at once and remembers which thread wrote to which connection. */
-    private static final class ThreadRecordingConnection implements Connection {
+    private static class ThreadRecordingConnection implements Connection {
 
         private final Set<String> writerThreads;
         private final CountDownLatch written;
@@ -108,5 +109,23 @@ class WritersTest {
         assertEquals(Set.of(Thread.currentThread().getName()), threads);
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("herald-writer-c")),
                 "the writer threads have stopped");
+    }
+
+    @Test
+    void oneQueueThatThrowsDoesNotLeaveTheOthersUnwritten() {
+        Connection exhausted = new ThreadRecordingConnection(ConcurrentHashMap.newKeySet(), new CountDownLatch(1)) {
+            @Override
+            public void sendText(String text, SendCallback done) {
+                throw new OutOfMemoryError("simulated");
+            }
+        };
+        CountDownLatch written = new CountDownLatch(1);
+        OutboundQueue failing = new OutboundQueue(exhausted, 1_000);
+        OutboundQueue healthy = new OutboundQueue(
+                new ThreadRecordingConnection(ConcurrentHashMap.newKeySet(), written), 1_000);
+        failing.enqueue(Frame.text("a"));
+        healthy.enqueue(Frame.text("b"));
+        assertThrows(OutOfMemoryError.class, () -> Writers.inline().start(List.of(failing, healthy)));
+        assertEquals(0, written.getCount(), "the queue after the failing one was still written");
     }
 }

@@ -4,6 +4,7 @@ import dev.herald.delivery.Connection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.config.Setting;
 import dev.herald.config.SettingsLoader;
@@ -56,8 +57,11 @@ class DrainTest {
             done.completed(null);
         }
 
+        volatile long closedAtNanos;
+
         @Override
         public void close(Closure closure) {
+            closedAtNanos = System.nanoTime();
             record("close " + closure);
         }
 
@@ -114,6 +118,24 @@ class DrainTest {
         List<String> events = stalled.events();
         assertEquals("close " + Closure.SERVICE_RESTART, events.get(events.size() - 1), events.toString());
         assertNull(hub.openClassic(new EventConnection(false), null), "a stopped hub admits no one");
+    }
+
+    @Test
+    void aJoinRegisteredAfterTheDrainsSnapshotIsStillDrainedGracefully() {
+        Hub hub = hub(3);
+        try {
+            EventConnection late = new EventConnection(false);
+            hub.joinRoom(late, "lobby", "late", null);
+            long start = System.nanoTime();
+            // The drain's snapshot was taken before this member registered: it is not in the list.
+            new Drain(hub, TimeUnit.SECONDS.toNanos(3)).run(List.of());
+            List<String> events = late.events();
+            assertEquals("close " + Closure.SERVICE_RESTART, events.get(events.size() - 1), events.toString());
+            assertTrue(late.closedAtNanos - start < TimeUnit.SECONDS.toNanos(1),
+                    "closed after its pending frames, not cut at the 3 s deadline");
+        } finally {
+            hub.close();
+        }
     }
 
     @Test

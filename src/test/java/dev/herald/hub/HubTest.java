@@ -534,6 +534,43 @@ class HubTest extends LiveHubTest {
     }
 
     @Test
+    void aFailedWriteClosesTheConnectionAndTheRoomHearsError() {
+        RecordingConnection annConnection = connection(1);
+        RecordingConnection bobConnection = connection(2);
+        Client ann = join(annConnection, "lobby", "ann");
+        Client bob = join(bobConnection, "lobby", "bob");
+        bobConnection.failing = true;
+        hub().onFrame(ann, new Inbound.Publish("hello", null, null));
+        assertEquals(List.of(Closure.CONNECTION_FAILED), bobConnection.closures(), "closed at once, not at the idle sweep");
+        hub().disconnected(bob); // the container then reports the close
+        JsonObject left = annConnection.last();
+        assertEquals("left", left.getString("type"));
+        assertEquals("error", left.getString("reason"));
+    }
+
+    @Test
+    void aFailureTheContainerReportsClosesTheConnection() {
+        RecordingConnection bobConnection = connection(2);
+        Client bob = join(bobConnection, "lobby", "bob");
+        hub().failed(bob, new java.io.IOException("connection reset"));
+        assertEquals(List.of(Closure.CONNECTION_FAILED), bobConnection.closures());
+    }
+
+    @Test
+    void aSlowConsumerIsCountedOnlyWhenItsOverflowIsWhatClosedIt() {
+        config.put(Setting.QUEUE_BYTES, "1024");
+        RecordingConnection healthyConnection = connection(1);
+        RecordingConnection stalledConnection = new RecordingConnection("192.0.2.99", true);
+        Client healthy = join(healthyConnection, "lobby", "healthy");
+        Client slow = join(stalledConnection, "lobby", "slow");
+        slow.markClosing(Closure.IDLE_TIMEOUT); // already closing for another reason when its queue overflows
+        for (int i = 0; i < 20; i++) {
+            hub().onFrame(healthy, new Inbound.Publish("x".repeat(200), null, null));
+        }
+        assertEquals(0, hub().counters().slowDisconnects());
+    }
+
+    @Test
     void slowConsumerIsClosedWhileHealthyMembersKeepReceiving() {
         config.put(Setting.QUEUE_BYTES, "1024");
         RecordingConnection healthyConnection = connection(1);

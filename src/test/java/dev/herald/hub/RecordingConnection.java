@@ -8,6 +8,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import java.io.StringReader;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,6 +23,8 @@ class RecordingConnection implements Connection {
     private final List<String> binaries = new ArrayList<>();
     private final List<Closure> closures = new ArrayList<>();
     int pings;
+    /** While set, every write fails, as on a broken connection. */
+    volatile boolean failing;
 
     RecordingConnection(String address) {
         this(address, false);
@@ -67,7 +70,9 @@ class RecordingConnection implements Connection {
     }
 
     private void complete(SendCallback done) {
-        if (!stalled) {
+        if (failing) {
+            done.completed(new IOException("broken pipe"));
+        } else if (!stalled) {
             done.completed(null); // a write that finishes at once, as when the socket buffer has room
         }
     }

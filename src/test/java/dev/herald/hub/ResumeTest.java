@@ -129,7 +129,7 @@ class ResumeTest extends LiveHubTest {
         HeraldSettings settings = HeraldSettings.defaults();
         FrameCodec codec = FrameCodec.shared();
         try (Delivery delivery = new Delivery(0, "t"); MemoryBroker broker = new MemoryBroker(100, 300, "t")) {
-            Clients clients = new Clients(settings, delivery, codec, "t");
+            Clients clients = new Clients(settings, delivery, codec, "t", client -> { });
             Room room = new Room("r", codec);
             broker.start(published -> {
                 Fanout<Client> fanout = new Fanout<>();
@@ -168,7 +168,7 @@ class ResumeTest extends LiveHubTest {
         HeraldSettings settings = HeraldSettings.defaults();
         FrameCodec codec = FrameCodec.shared();
         try (Delivery delivery = new Delivery(0, "t"); MemoryBroker broker = new MemoryBroker(100, 300, "t")) {
-            Clients clients = new Clients(settings, delivery, codec, "t");
+            Clients clients = new Clients(settings, delivery, codec, "t", client -> { });
             Room room = new Room("r", codec);
             RecordingConnection bobConnection = new RecordingConnection("192.0.2.2");
             Client bob = clients.create(2, bobConnection, room, "bob");
@@ -186,7 +186,7 @@ class ResumeTest extends LiveHubTest {
         HeraldSettings settings = SettingsLoader.load(Map.of(Setting.QUEUE_BYTES, "1024")::get);
         FrameCodec codec = FrameCodec.shared();
         try (Delivery delivery = new Delivery(0, "t"); MemoryBroker broker = new MemoryBroker(100, 300, "t")) {
-            Clients clients = new Clients(settings, delivery, codec, "t");
+            Clients clients = new Clients(settings, delivery, codec, "t", client -> { });
             Room room = new Room("r", codec);
             broker.start(published -> {
                 Fanout<Client> fanout = new Fanout<>();
