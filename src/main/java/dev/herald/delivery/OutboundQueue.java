@@ -358,7 +358,7 @@ public final class OutboundQueue {
         return budgetBytes;
     }
 
-    synchronized long queuedBytes() {
+    public synchronized long queuedBytes() {
         return queuedBytes;
     }
 
