@@ -1,5 +1,6 @@
 package dev.herald.standalone;
 
+import dev.herald.endpoint.PageHeaders;
 import org.glassfish.grizzly.http.server.CLStaticHttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
@@ -33,7 +34,7 @@ final class WebPage extends CLStaticHttpHandler {
         }
         // Every file of the page is UTF-8; without a charset browsers guess.
         response.setCharacterEncoding("UTF-8");
-        response.setHeader("X-Content-Type-Options", "nosniff");
+        PageHeaders.ALL.forEach(response::setHeader);
         response.setHeader("Cache-Control", "no-cache");
         // A stop drains until every connection has gone, and the listener keeps idle connections (WebSockets live
         // on it): a browser's idle keep-alive connection for these few files would hold that drain open. So each

@@ -18,6 +18,9 @@ import dev.herald.client.HandshakeRefusedException;
 import dev.herald.client.HeraldClient;
 import jakarta.json.JsonObject;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -441,6 +444,22 @@ public abstract class ProtocolSuite {
         assertFalse(error.getString("message").isEmpty());
         assertEquals(ref, error.getString("ref", null), frame);
         assertTrue(client.isOpen());
+    }
+
+    // ---- the browser page ----------------------------------------------------------------------------
+
+    @Test
+    void thePageIsServedWithItsSecurityHeaders() throws Exception {
+        URI page = URI.create("http://127.0.0.1:" + base().getPort() + base().getPath() + "chat/");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(page).timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), page.toString());
+        assertTrue(response.body().contains("<title>Herald chat</title>"));
+        String policy = response.headers().firstValue("Content-Security-Policy").orElse("");
+        assertTrue(policy.contains("frame-ancestors 'none'"), "no site may frame the page: " + policy);
+        assertTrue(policy.contains("default-src 'none'") && policy.contains("script-src 'self'"), policy);
+        assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertEquals("no-referrer", response.headers().firstValue("Referrer-Policy").orElse(""));
     }
 
     static String newRoom() {
