@@ -8,8 +8,10 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -52,6 +54,11 @@ public final class TyrusRawFrames implements WireWriter {
             return find(remoteClass);
         }
     };
+    /**
+     * The remote classes whose write path has been logged. {@link ClassValue} may compute a class's value on several
+     * threads at once (many sessions opening together), so logging there alone would repeat the line.
+     */
+    private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
     @Override
     public boolean canWrite(Session session) {
@@ -81,8 +88,8 @@ public final class TyrusRawFrames implements WireWriter {
         completion.whenComplete((frame, failure) -> done.completed(unwrap(failure)));
     }
 
-    /** The field and method of Tyrus's shape on {@code remoteClass}, or {@link Access#NONE} (logged once). */
-    private static Access find(Class<?> remoteClass) {
+    /** The field and method of Tyrus's shape on {@code remoteClass}, or {@link Access#NONE}; logged once per class. */
+    private Access find(Class<?> remoteClass) {
         try {
             Field field = field(remoteClass, "webSocket");
             field.setAccessible(true);
@@ -93,11 +100,15 @@ public final class TyrusRawFrames implements WireWriter {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             Access access = new Access(lookup.unreflectGetter(field).asType(WEB_SOCKET_OF),
                     lookup.unreflect(send).asType(SEND_RAW_FRAME));
-            LOG.info(() -> "frames are written pre-framed, through " + field.getType().getName() + ".sendRawFrame");
+            if (logged.add(remoteClass.getName())) {
+                LOG.info(() -> "frames are written pre-framed, through " + field.getType().getName() + ".sendRawFrame");
+            }
             return access;
         } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(Level.INFO, "frames to " + remoteClass.getName() + " go through the standard WebSocket API: "
-                    + "this runtime has no Tyrus raw frame access (" + e + ")");
+            if (logged.add(remoteClass.getName())) {
+                LOG.log(Level.INFO, "frames to " + remoteClass.getName() + " go through the standard WebSocket API: "
+                        + "this runtime has no Tyrus raw frame access (" + e + ")");
+            }
             return Access.NONE;
         }
     }
