@@ -14,6 +14,8 @@
 #
 # Environment: HERALD_BENCH_FLAGS replaces Herald's flags below; HERALD_BENCH_JAVA_OPTS adds JVM options (on
 # WildFly it becomes JAVA_OPTS, which replaces bin/standalone.conf's defaults, -Xmx512m among them).
+# HERALD_BENCH_WAR (payara, wildfly): deploy this WAR instead of target/herald.war, e.g. one built from another
+# commit, so that two builds can be measured alternately without rebuilding.
 # Servers bind 127.0.0.1 only, every step has a time limit, and the servers are stopped on any exit.
 set -euo pipefail
 
@@ -97,6 +99,7 @@ done
 
 # Containers: the packaged WAR, deployed as a user would (README "Deployment"), on the server the pom downloads.
 PAYARA_VERSION=6.2025.10
+WAR=${HERALD_BENCH_WAR:-target/herald.war}
 WILDFLY_HOME=target/wildfly-39.0.1.Final
 HERALD_NAME=herald
 HERALD_PATH=/
@@ -171,7 +174,7 @@ start_payara() {
     HERALD_PORT=$(free_base 0)
     java "${HERALD_JVM[@]}" "${HERALD_PROPS[@]}" -jar "target/payara-micro-$PAYARA_VERSION.jar" \
         --nocluster --port "$HERALD_PORT" --prebootcommandfile "$OUT/payara-preboot.asadmin" \
-        --deploy target/herald.war --contextroot herald > "$OUT/herald.log" 2>&1 &
+        --deploy "$WAR" --contextroot herald > "$OUT/herald.log" 2>&1 &
     HERALD_PID=$!
     PIDS+=("$HERALD_PID")
     await_line "$OUT/herald.log" 'ready in [0-9,.]+ \(ms\)' 300 "$HERALD_PID" >/dev/null
@@ -183,7 +186,7 @@ start_wildfly() {
     local offset dep=$WILDFLY_HOME/standalone/deployments
     offset=$(free_base 8080 8443 9990 9993 4712 4713)
     rm -f "$dep"/herald.war "$dep"/herald.war.*
-    cp target/herald.war "$dep/"
+    cp "$WAR" "$dep/herald.war"
     rm -f "$OUT/wildfly.pid"
     # In the background mode the script starts the JVM as its child, writes the JVM's pid to JBOSS_PIDFILE and
     # relays TERM to it.
@@ -227,7 +230,7 @@ check_listener() {
 server_jvm() {
     local flags
     flags=$(timeout 30 jcmd "$HERALD_PID" VM.flags 2>/dev/null | tr ' ' '\n')
-    echo "Herald runtime: $RUNTIME$( [ "$RUNTIME" = payara ] && echo " (Payara Micro $PAYARA_VERSION)")$( [ "$RUNTIME" = wildfly ] && echo " ($(basename "$WILDFLY_HOME"))"), ws://127.0.0.1:PORT$HERALD_PATH; server JVM max heap $(echo "$flags" | awk -F= '/^-XX:MaxHeapSize=/ {printf "%.0f MiB", $2/1048576}'), GC $(echo "$flags" | grep -oE '^-XX:\+Use[A-Za-z0-9]+GC$' | head -1 | sed 's/-XX:+//')"
+    echo "Herald: $WAR ($(sha256sum "$WAR" | cut -c1-12)); runtime: $RUNTIME$( [ "$RUNTIME" = payara ] && echo " (Payara Micro $PAYARA_VERSION)")$( [ "$RUNTIME" = wildfly ] && echo " ($(basename "$WILDFLY_HOME"))"), ws://127.0.0.1:PORT$HERALD_PATH; server JVM max heap $(echo "$flags" | awk -F= '/^-XX:MaxHeapSize=/ {printf "%.0f MiB", $2/1048576}'), GC $(echo "$flags" | grep -oE '^-XX:\+Use[A-Za-z0-9]+GC$' | head -1 | sed 's/-XX:+//')"
 }
 
 machine() {
