@@ -10,6 +10,7 @@ import java.util.List;
  * @param allowedOrigins  exact origins allowed besides the server's own host; {@code "*"} allows every origin
  * @param auth            token authentication, off unless {@code auth=jwt}
  * @param writerThreads   standalone writer threads; {@code auto} is resolved to the number of cores
+ * @param rawFrames       write pre-framed bytes where the runtime allows it
  */
 public record HeraldSettings(
         String host,
@@ -26,6 +27,7 @@ public record HeraldSettings(
         int idleSeconds,
         int handshakeSeconds,
         int writerThreads,
+        boolean rawFrames,
         int drainSeconds,
         int historySize,
         int historySeconds,

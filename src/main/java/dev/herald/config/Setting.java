@@ -30,6 +30,8 @@ public enum Setting {
             "standalone: close a connection that has not completed its WebSocket handshake within this time"),
     WRITER_THREADS("writer-threads", "auto",
             "standalone: threads that write fan-outs, so that a busy client's frames leave in batches; auto is one per core, 0 writes on the reading thread"),
+    RAW_FRAMES("raw-frames", "on",
+            "on: where the runtime is Tyrus (standalone, Payara, GlassFish), frames are written pre-framed and a lagging client's are batched; off: every frame through the standard WebSocket API"),
     DRAIN_SECONDS("drain-seconds", "10",
             "on shutdown, close connections with 1012 after their pending frames, within this time; 0 closes at once with 1001"),
     HISTORY_SIZE("history-size", "1000", "messages kept per room for resume; 0 keeps none (only a resume at the latest offset succeeds)"),

@@ -40,6 +40,7 @@ public final class SettingsLoader {
                 values.integer(Setting.IDLE_SECONDS, 1, 86_400),
                 values.integer(Setting.HANDSHAKE_SECONDS, 1, 3_600),
                 writerThreads(values),
+                values.onOff(Setting.RAW_FRAMES),
                 values.integer(Setting.DRAIN_SECONDS, 0, 3_600),
                 values.integer(Setting.HISTORY_SIZE, 0, 1_000_000),
                 values.integer(Setting.HISTORY_SECONDS, 1, 7 * 86_400),
@@ -153,6 +154,14 @@ public final class SettingsLoader {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(setting.property() + " must be a whole number, but was '" + raw + "'", e);
             }
+        }
+
+        boolean onOff(Setting setting) {
+            String raw = text(setting);
+            if (!raw.equals("on") && !raw.equals("off")) {
+                throw new IllegalArgumentException(setting.property() + " must be on or off, but was '" + raw + "'");
+            }
+            return raw.equals("on");
         }
 
         List<String> list(Setting setting) {

@@ -19,8 +19,7 @@ import java.util.logging.Logger;
  * ({@link OutboundQueue}), not one write per frame. A large fan-out is also split across the threads, so that
  * one message uses every core. When the server is quiet, the hand-off costs a few microseconds.
  *
- * <p>In a container the hub writes inline: the container owns the threads, and its WebSocket API writes one
- * frame at a time in any case.
+ * <p>In a container the hub writes inline: the container owns the threads.
  */
 final class Writers implements AutoCloseable {
 

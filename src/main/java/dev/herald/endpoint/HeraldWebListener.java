@@ -24,7 +24,7 @@ public class HeraldWebListener implements ServletContextListener {
         HeraldSettings settings = SettingsLoader.load(Map.of(), SettingsLoader.systemProperties(), System.getenv(),
                 context::getInitParameter);
         hub = Hub.start(settings);
-        RunningHub.install(hub);
+        RunningHub.install(hub, settings.rawFrames() ? new TyrusRawFrames() : null);
     }
 
     @Override

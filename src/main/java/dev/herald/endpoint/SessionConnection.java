@@ -34,9 +34,10 @@ final class SessionConnection implements Connection {
         this.wireWriter = wireWriter;
     }
 
-    /** A connection for a newly opened session, with the running hub's wire writer if it has one. */
+    /** A connection for a newly opened session, with the running hub's wire writer if it can write to it. */
     static SessionConnection opened(Session session) {
-        return new SessionConnection(session, RunningHub.wireWriter().orElse(null));
+        return new SessionConnection(session, RunningHub.wireWriter().filter(writer -> writer.canWrite(session))
+                .orElse(null));
     }
 
     @Override

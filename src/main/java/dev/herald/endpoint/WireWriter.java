@@ -6,11 +6,13 @@ import java.nio.ByteBuffer;
 
 /**
  * A runtime-specific way to write pre-framed bytes to a session, which the WebSocket API does not offer. The
- * standalone server installs one for Tyrus ({@link RunningHub#install(dev.herald.hub.Hub, WireWriter)}); in a
- * container there is none, and every frame goes through {@code getAsyncRemote()}.
+ * bootstrap installs one ({@link RunningHub#install(dev.herald.hub.Hub, WireWriter)}) unless {@code raw-frames}
+ * is off; a session it cannot write to sends every frame through {@code getAsyncRemote()}.
  */
-@FunctionalInterface
 public interface WireWriter {
+
+    /** {@code true} when this writer can write to {@code session} (its runtime has what the writer needs). */
+    boolean canWrite(Session session);
 
     /**
      * Writes {@code frames} (complete server frames, back to back) to {@code session} without blocking, and

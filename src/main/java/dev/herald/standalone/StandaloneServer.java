@@ -4,6 +4,7 @@ import dev.herald.config.HeraldSettings;
 import dev.herald.endpoint.ClassicEndpoint;
 import dev.herald.endpoint.RoomEndpoint;
 import dev.herald.endpoint.RunningHub;
+import dev.herald.endpoint.TyrusRawFrames;
 import dev.herald.hub.Hub;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
@@ -55,7 +56,7 @@ public final class StandaloneServer implements AutoCloseable {
     public static StandaloneServer start(HeraldSettings settings) throws IOException {
         // Fan-outs are written by the hub's writer threads, beside the Grizzly workers that read (see Writers).
         Hub hub = Hub.start(settings, settings.writerThreads());
-        RunningHub.install(hub, TyrusWireWriter.find().orElse(null));
+        RunningHub.install(hub, settings.rawFrames() ? new TyrusRawFrames() : null);
         HttpServer http = new HttpServer();
         try {
             NetworkListener listener = new NetworkListener("herald", settings.host(), settings.port());

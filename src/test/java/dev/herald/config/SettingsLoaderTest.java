@@ -325,11 +325,20 @@ class SettingsLoaderTest {
                 settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(),
                 settings.maxConnections(), settings.maxConnectionsPerAddress(), settings.queueBytes(),
                 settings.slowConsumerPolicies(), settings.pingSeconds(), settings.idleSeconds(), settings.handshakeSeconds(),
-                settings.writerThreads(), settings.drainSeconds(), settings.historySize(), settings.historySeconds(),
+                settings.writerThreads(), settings.rawFrames(), settings.drainSeconds(), settings.historySize(), settings.historySeconds(),
                 settings.recoveryMax(), source, settings.auth(), null, null);
         source.add("https://b.example");
         assertEquals(List.of("https://a.example"), copy.allowedOrigins());
         assertThrows(UnsupportedOperationException.class, () -> copy.allowedOrigins().add("x"));
+    }
+
+    @Test
+    void rawFramesIsOnOrOff() {
+        assertTrue(HeraldSettings.defaults().rawFrames());
+        assertFalse(load(Setting.RAW_FRAMES, "off").rawFrames());
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> load(Setting.RAW_FRAMES, "yes"));
+        assertTrue(wrong.getMessage().contains("herald.raw-frames must be on or off"), wrong.getMessage());
     }
 
     @Test
@@ -379,7 +388,7 @@ class SettingsLoaderTest {
     void numericSettingsAreTheOnesValidatedAsNumbers() {
         for (Setting setting : Setting.values()) {
             if (!NUMERIC.contains(setting) && !Set.of(Setting.AUTH, Setting.SLOW_CONSUMER_POLICY,
-                    Setting.SLOW_CONSUMER_POLICIES).contains(setting)) {
+                    Setting.SLOW_CONSUMER_POLICIES, Setting.RAW_FRAMES).contains(setting)) {
                 load(setting, "not-a-number"); // text, list and path settings accept any text
             }
         }
