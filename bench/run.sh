@@ -309,5 +309,8 @@ if echo "$SCENARIOS" | tr ',' '\n' | grep -qx d; then
     run_generator d
 fi
 echo | tee -a "$OUT/results.md"
+# Which write path Herald took (it logs it once, with raw-frames): evidence of what was measured.
+WRITE_PATH=$(grep -m1 -oE '(frames are written|raw frames)[^]]*$' "$OUT/herald.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' || true)
+echo "Herald's log on its write path: ${WRITE_PATH:-(no line about it)}" | tee -a "$OUT/results.md"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/results.md"
 echo "(tables saved in $OUT/results.md; server logs in $OUT/herald.log and $OUT/ws.log)" >&2
