@@ -1313,10 +1313,10 @@ public class LoadGenerator {
             }
             r.put("deliveries per second (offered " + config.bSubscribers * config.bRatePerSecond + ")",
                     info((s.deliveries() - d0) / ((t1 - t0) / 1e9), "%,.0f"));
-            r.put("p50 latency", num(percentile(hist, count, 0.50) / 1000.0, "%.2f ms"));
-            r.put("p99 latency", num(percentile(hist, count, 0.99) / 1000.0, "%.2f ms"));
-            r.put("p99.9 latency", num(percentile(hist, count, 0.999) / 1000.0, "%.2f ms"));
-            r.put("max latency", num(max(hist, overflow) / 1000.0, "%.2f ms"));
+            r.put("p50 latency", latencyCell(percentile(hist, count, 0.50), hist.length));
+            r.put("p99 latency", latencyCell(percentile(hist, count, 0.99), hist.length));
+            r.put("p99.9 latency", latencyCell(percentile(hist, count, 0.999), hist.length));
+            r.put("max latency", latencyCell(max(hist, overflow), hist.length));
             r.put("server CPU (% of one core)", info(cpu.serverPct, "%.0f %%"));
             r.put("generator CPU (% of one core)", cpu.generator());
             r.put("rest of the machine (% of one core)", info(cpu.restPct, "%.0f %%"));
@@ -1325,6 +1325,14 @@ public class LoadGenerator {
             checkHealthy(subs, r);
         }
         return r;
+    }
+
+    /** A latency in ms; one beyond the histogram (2 s) is shown as such, not as the histogram's last value. */
+    static Object latencyCell(long micros, int histogramLength) {
+        if (micros >= histogramLength) {
+            return String.format(Locale.ROOT, "over %.0f ms (beyond the histogram)", histogramLength / 1000.0);
+        }
+        return num(micros / 1000.0, "%.2f ms");
     }
 
     static long percentile(long[] hist, long count, double q) {
