@@ -235,6 +235,12 @@ server_jvm() {
 
 machine() {
     echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    if [ "$RUNTIME" != standalone ]; then
+        # The container's JVM: its real heap and GC are printed once it runs (the "Herald: ... runtime" line).
+        echo "JDK: $(java -version 2>&1 | head -1); Herald JVM options: ${HERALD_BENCH_JAVA_OPTS:-the runtime defaults}"
+        echo "Herald flags (as -Dherald.* system properties): $HERALD_FLAGS"
+        return
+    fi
     echo "JDK: $(java -version 2>&1 | head -1); Herald JVM: ${HERALD_BENCH_JAVA_OPTS:-defaults} (max heap $(java "${HERALD_JVM[@]}" -XX:+PrintFlagsFinal -version 2>/dev/null | awk '/ MaxHeapSize / {printf "%.0f MiB", $4/1048576}'), GC $(java "${HERALD_JVM[@]}" -XX:+PrintFlagsFinal -version 2>/dev/null | awk '/Use.*GC .*= true/ {print $2}' | head -1))"
     echo "Herald flags: $HERALD_FLAGS"
 }
