@@ -2,9 +2,11 @@
  * Herald's comparative load generator: one file, JDK 17 only, run as
  *
  *   java bench/LoadGenerator.java --server herald:PORT:PID --server ws:PORT:PID:MEMPORT [--quick] [--scenarios a,b,c,d]
+ *       [--path /herald/]
  *
- * It drives the classic endpoint "/" of each server (Herald and the ws reference in bench/node) with the same
- * connections, and prints one Markdown table per scenario with both servers and the ratio Herald / ws.
+ * It drives the classic endpoint of each server (Herald and the ws reference in bench/node) with the same
+ * connections: "/" by default; --path moves Herald's (the first --server) to another path, such as "/herald/" when
+ * the WAR runs in a Jakarta EE container, while ws stays at "/", and prints one Markdown table per scenario with both servers and the ratio Herald / ws.
  * bench/run.sh starts the servers and calls it; see bench/README.md for what each scenario means.
  *
  * Design, and why:
@@ -84,6 +86,7 @@ public class LoadGenerator {
         double dConnectSeconds = 1500;
         // common
         int connectConcurrency = 200;     // handshakes in flight, so the servers' accept backlogs never overflow
+        String heraldPath = "/";          // the request path of the first server's handshakes (--path)
         double settleSeconds = 120;
         boolean quick;
 
@@ -105,7 +108,7 @@ public class LoadGenerator {
     }
 
     /** One server under test: its name, port, process id, and (ws) the HTTP side port that reports memory. */
-    record Target(String name, int port, long pid, int memPort) {
+    record Target(String name, int port, long pid, int memPort, String path) {
         boolean isJvm() {
             return memPort <= 0;
         }
@@ -345,7 +348,7 @@ public class LoadGenerator {
             if (c.channel.isConnectionPending()) {
                 c.channel.finishConnect();
             }
-            String request = "GET / HTTP/1.1\r\nHost: 127.0.0.1:" + scenario.target.port() + "\r\n"
+            String request = "GET " + scenario.target.path() + " HTTP/1.1\r\nHost: 127.0.0.1:" + scenario.target.port() + "\r\n"
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
             c.out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
@@ -1310,10 +1313,10 @@ public class LoadGenerator {
             }
             r.put("deliveries per second (offered " + config.bSubscribers * config.bRatePerSecond + ")",
                     info((s.deliveries() - d0) / ((t1 - t0) / 1e9), "%,.0f"));
-            r.put("p50 latency", num(percentile(hist, count, 0.50) / 1000.0, "%.2f ms"));
-            r.put("p99 latency", num(percentile(hist, count, 0.99) / 1000.0, "%.2f ms"));
-            r.put("p99.9 latency", num(percentile(hist, count, 0.999) / 1000.0, "%.2f ms"));
-            r.put("max latency", num(max(hist, overflow) / 1000.0, "%.2f ms"));
+            r.put("p50 latency", latencyCell(percentile(hist, count, 0.50), hist.length));
+            r.put("p99 latency", latencyCell(percentile(hist, count, 0.99), hist.length));
+            r.put("p99.9 latency", latencyCell(percentile(hist, count, 0.999), hist.length));
+            r.put("max latency", latencyCell(max(hist, overflow), hist.length));
             r.put("server CPU (% of one core)", info(cpu.serverPct, "%.0f %%"));
             r.put("generator CPU (% of one core)", cpu.generator());
             r.put("rest of the machine (% of one core)", info(cpu.restPct, "%.0f %%"));
@@ -1322,6 +1325,14 @@ public class LoadGenerator {
             checkHealthy(subs, r);
         }
         return r;
+    }
+
+    /** A latency in ms; one beyond the histogram (2 s) is shown as such, not as the histogram's last value. */
+    static Object latencyCell(long micros, int histogramLength) {
+        if (micros >= histogramLength) {
+            return String.format(Locale.ROOT, "over %.0f ms (beyond the histogram)", histogramLength / 1000.0);
+        }
+        return num(micros / 1000.0, "%.2f ms");
     }
 
     static long percentile(long[] hist, long count, double q) {
@@ -1585,6 +1596,7 @@ public class LoadGenerator {
               --c-messages N                 size of (c)'s 4 KiB burst (10 000)
               --d-connections N              idle connections in (d) (10 000)
               --workers N                    selector threads (2)
+              --path /herald/                the WebSocket path of the first server, Herald (default /; ws keeps /)
             Servers must listen on 127.0.0.1; each scenario prints a Markdown table with the ratio of the first
             server to the second.""";
 
@@ -1604,11 +1616,18 @@ public class LoadGenerator {
                 case "--b-rate" -> config.bRatePerSecond = Integer.parseInt(args[++i]);
                 case "--c-messages" -> config.cBurstMessages = Integer.parseInt(args[++i]);
                 case "--d-connections" -> config.dConnections = Integer.parseInt(args[++i]);
+                case "--path" -> {
+                    config.heraldPath = args[++i];
+                    if (!config.heraldPath.startsWith("/") || config.heraldPath.matches(".*\\s.*")) {
+                        System.err.println("--path must start with / and hold no spaces: " + config.heraldPath);
+                        System.exit(2);
+                    }
+                }
                 case "--server" -> {
                     // name:port:pid[:memport]
                     String[] f = args[++i].split(":");
                     targets.add(new Target(f[0], Integer.parseInt(f[1]), Long.parseLong(f[2]),
-                            f.length > 3 ? Integer.parseInt(f[3]) : 0));
+                            f.length > 3 ? Integer.parseInt(f[3]) : 0, "/"));
                 }
                 case "--help", "-h" -> {
                     System.out.println(USAGE);
@@ -1624,6 +1643,9 @@ public class LoadGenerator {
             System.err.println(USAGE);
             System.exit(2);
         }
+        // --path applies to the first server, Herald; the others (ws) keep "/".
+        Target first = targets.get(0);
+        targets.set(0, new Target(first.name(), first.port(), first.pid(), first.memPort(), config.heraldPath));
         LoadGenerator gen = new LoadGenerator(config, targets);
         List<String> chosen = List.of(scenarios.split(","));
         if (chosen.contains("a")) {

@@ -8,8 +8,14 @@
 #   bench/run.sh --profile       Herald alone under scenario (a) for 30 s with JFR, then its hot spots
 #   bench/run.sh --scenarios a,b only some of the scenarios
 #   bench/run.sh -- ARGS...      extra LoadGenerator arguments, e.g. -- --d-connections 4000
+#   bench/run.sh --runtime R     where Herald runs: standalone (default: Tyrus on Grizzly, from target/classes),
+#                                payara (target/herald.war on Payara Micro 6) or wildfly (the WAR on WildFly 39);
+#                                in a container Herald's flags become -Dherald.<key>=<value> system properties
 #
-# Environment: HERALD_BENCH_FLAGS replaces Herald's flags below; HERALD_BENCH_JAVA_OPTS adds JVM options.
+# Environment: HERALD_BENCH_FLAGS replaces Herald's flags below; HERALD_BENCH_JAVA_OPTS adds JVM options (on
+# WildFly it becomes JAVA_OPTS, which replaces bin/standalone.conf's defaults, -Xmx512m among them).
+# HERALD_BENCH_WAR (payara, wildfly): deploy this WAR instead of target/herald.war, e.g. one built from another
+# commit, so that two builds can be measured alternately without rebuilding.
 # Servers bind 127.0.0.1 only, every step has a time limit, and the servers are stopped on any exit.
 set -euo pipefail
 
@@ -20,6 +26,7 @@ mkdir -p "$OUT"
 QUICK=""
 PROFILE=""
 SCENARIOS=a,b,c,d
+RUNTIME=standalone
 EXTRA=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -27,11 +34,19 @@ while [ $# -gt 0 ]; do
         --profile) PROFILE=1 ;;
         --scenarios) SCENARIOS=$2; shift ;;
         --) shift; EXTRA=("$@"); break ;;
-        -h|--help) sed -n 2,13p "$0"; exit 0 ;;
+        --runtime) RUNTIME=$2; shift ;;
+        -h|--help) sed -n 2,17p "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
 done
+case "$RUNTIME" in
+    standalone|payara|wildfly) ;;
+    *) echo "run.sh: --runtime must be standalone, payara or wildfly, not $RUNTIME" >&2; exit 2 ;;
+esac
+if [ -n "$PROFILE" ] && [ "$RUNTIME" != standalone ]; then
+    echo "run.sh: --profile runs the standalone server only" >&2; exit 2
+fi
 
 # The limits Herald needs for a benchmark, and why:
 # - rate: one publisher sends thousands of frames per second, far over the default 20/s (40 burst);
@@ -45,6 +60,15 @@ read -r -a HERALD_JVM <<< "${HERALD_BENCH_JAVA_OPTS:-}"
 PIDS=()
 cleanup() {
     # Only the processes this script started, by their ids: TERM, a short grace, then KILL.
+    # WildFly's JVM is the child of standalone.sh: if the script stopped before its pid joined PIDS, it is read
+    # from the pid file the script wrote, and taken only if it is this directory's WildFly.
+    local jvm
+    if [ -s "$OUT/wildfly.pid" ]; then
+        jvm=$(cat "$OUT/wildfly.pid")
+        if tr '\0' ' ' < "/proc/$jvm/cmdline" 2>/dev/null | grep -qF -- "-Djboss.home.dir=$PWD/"; then
+            PIDS+=("$jvm")
+        fi
+    fi
     for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
     for _ in 1 2 3 4 5 6 7 8 9 10; do
         alive=0
@@ -73,13 +97,67 @@ for tool in java mvn node npm; do
     command -v "$tool" >/dev/null || { echo "run.sh: $tool is required" >&2; exit 2; }
 done
 
-echo "== building Herald's classpath (mvn compile)" >&2
-timeout 900 mvn -q -B compile dependency:build-classpath \
-    -Dmdep.outputFile="$OUT/herald.classpath" -Dmdep.includeScope=compile >&2
-CLASSPATH_HERALD="target/classes:$(cat "$OUT/herald.classpath")"
+# Containers: the packaged WAR, deployed as a user would (README "Deployment"), on the server the pom downloads.
+PAYARA_VERSION=6.2025.10
+WAR=${HERALD_BENCH_WAR:-target/herald.war}
+WILDFLY_HOME=target/wildfly-39.0.1.Final
+HERALD_NAME=herald
+HERALD_PATH=/
+case "$RUNTIME" in
+    standalone)
+        echo "== building Herald's classpath (mvn compile)" >&2
+        timeout 900 mvn -q -B compile dependency:build-classpath \
+            -Dmdep.outputFile="$OUT/herald.classpath" -Dmdep.includeScope=compile >&2
+        CLASSPATH_HERALD="target/classes:$(cat "$OUT/herald.classpath")"
+        ;;
+    payara)
+        # package builds the WAR; the pom copies the Micro jar only at pre-integration-test, so that one
+        # execution is called by its id (no tests, no other server).
+        echo "== building target/herald.war and copying Payara Micro $PAYARA_VERSION (mvn package)" >&2
+        timeout 900 mvn -q -B package -DskipTests dependency:copy@copy-payara-micro >&2
+        HERALD_NAME=herald-payara
+        HERALD_PATH=/herald/
+        ;;
+    wildfly)
+        echo "== building target/herald.war and unpacking WildFly (mvn package)" >&2
+        timeout 900 mvn -q -B package -DskipTests dependency:unpack@unpack-wildfly >&2
+        HERALD_NAME=herald-wildfly
+        HERALD_PATH=/herald/
+        ;;
+esac
+
+# Herald's flags as system properties: "--rate-per-second 1000000" becomes -Dherald.rate-per-second=1000000.
+HERALD_PROPS=()
+read -r -a FLAG_WORDS <<< "$HERALD_FLAGS"
+for ((i = 0; i < ${#FLAG_WORDS[@]}; i += 2)); do
+    HERALD_PROPS+=("-Dherald.${FLAG_WORDS[i]#--}=${FLAG_WORDS[i + 1]}")
+done
+
+# A TCP port nobody listens on, for each of $@ offsets from a random base; prints the base.
+free_base() {
+    local base p taken
+    for _ in $(seq 1 50); do
+        base=$((20000 + RANDOM % 20000))
+        taken=0
+        for p in "$@"; do
+            [ -n "$(ss -Hltn "sport = :$((base + p))")" ] && taken=1
+        done
+        [ "$taken" = 0 ] && { echo "$base"; return 0; }
+    done
+    echo "run.sh: no free port found" >&2
+    return 1
+}
 
 start_herald() {
-    # $@: extra JVM options
+    # $@: extra JVM options (standalone only)
+    case "$RUNTIME" in
+        standalone) start_standalone "$@" ;;
+        payara) start_payara ;;
+        wildfly) start_wildfly ;;
+    esac
+}
+
+start_standalone() {
     java "${HERALD_JVM[@]}" "$@" -cp "$CLASSPATH_HERALD" dev.herald.standalone.HeraldServer \
         --host 127.0.0.1 --port 0 $HERALD_FLAGS > "$OUT/herald.log" 2>&1 &
     HERALD_PID=$!
@@ -87,8 +165,82 @@ start_herald() {
     HERALD_PORT=$(await_line "$OUT/herald.log" 'Herald listening on ws://127\.0\.0\.1:[0-9]+' 60 "$HERALD_PID" | grep -oE '[0-9]+$')
 }
 
+start_payara() {
+    # Payara Micro has no option to bind its HTTP listener (--interfaces is the data grid's discovery), so the
+    # project's pre-boot file does it, as it does for users: 127.0.0.1, no Hazelcast data grid (it would listen on
+    # *:6900 even with --nocluster), and the 64 KiB socket write buffer. Its TLS lines are left out (they need a
+    # keystore; the benchmark speaks ws).
+    grep -vE 'https-listener\.enabled|\.ssl\.' server-config/payara/pre-boot-commands.asadmin > "$OUT/payara-preboot.asadmin"
+    HERALD_PORT=$(free_base 0)
+    java "${HERALD_JVM[@]}" "${HERALD_PROPS[@]}" -jar "target/payara-micro-$PAYARA_VERSION.jar" \
+        --nocluster --port "$HERALD_PORT" --prebootcommandfile "$OUT/payara-preboot.asadmin" \
+        --deploy "$WAR" --contextroot herald > "$OUT/herald.log" 2>&1 &
+    HERALD_PID=$!
+    PIDS+=("$HERALD_PID")
+    await_line "$OUT/herald.log" 'ready in [0-9,.]+ \(ms\)' 300 "$HERALD_PID" >/dev/null
+    check_listener
+}
+
+start_wildfly() {
+    # The port offset moves every socket (http 8080, https 8443, management 9990/9993, txn 4712/4713) together.
+    local offset dep=$WILDFLY_HOME/standalone/deployments
+    offset=$(free_base 8080 8443 9990 9993 4712 4713)
+    rm -f "$dep"/herald.war "$dep"/herald.war.*
+    cp "$WAR" "$dep/herald.war"
+    rm -f "$OUT/wildfly.pid"
+    # In the background mode the script starts the JVM as its child, writes the JVM's pid to JBOSS_PIDFILE and
+    # relays TERM to it.
+    local envs=(LAUNCH_JBOSS_IN_BACKGROUND=1 JBOSS_PIDFILE="$PWD/$OUT/wildfly.pid")
+    [ -n "${HERALD_BENCH_JAVA_OPTS:-}" ] && envs+=(JAVA_OPTS="$HERALD_BENCH_JAVA_OPTS")
+    env "${envs[@]}" "$WILDFLY_HOME/bin/standalone.sh" -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1 \
+        -Djboss.socket.binding.port-offset="$offset" "${HERALD_PROPS[@]}" > "$OUT/herald.log" 2>&1 &
+    local script=$!
+    PIDS+=("$script")
+    local i
+    for ((i = 0; i < 150; i++)); do
+        [ -s "$OUT/wildfly.pid" ] && break
+        kill -0 "$script" 2>/dev/null || break
+        sleep 0.2
+    done
+    [ -s "$OUT/wildfly.pid" ] || { echo "run.sh: WildFly wrote no pid file; its log:" >&2; cat "$OUT/herald.log" >&2; return 1; }
+    # The JVM, not the script: the generator reads the server's CPU from this PID.
+    HERALD_PID=$(cat "$OUT/wildfly.pid")
+    PIDS+=("$HERALD_PID")
+    HERALD_PORT=$((8080 + offset))
+    for ((i = 0; i < 1200; i++)); do
+        [ -e "$dep/herald.war.deployed" ] && break
+        [ -e "$dep/herald.war.failed" ] && { echo "run.sh: WildFly failed to deploy herald.war:" >&2; cat "$dep/herald.war.failed" >&2; return 1; }
+        kill -0 "$HERALD_PID" 2>/dev/null || { echo "run.sh: WildFly exited; its log:" >&2; cat "$OUT/herald.log" >&2; return 1; }
+        sleep 0.2
+    done
+    [ -e "$dep/herald.war.deployed" ] || { echo "run.sh: herald.war not deployed after 240 s" >&2; return 1; }
+    check_listener
+}
+
+# A container is up: its HTTP port must answer on 127.0.0.1 (and only there), and Herald's page must be deployed.
+check_listener() {
+    local code
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$HERALD_PORT${HERALD_PATH}chat/" || true)
+    [ "$code" = 200 ] || { echo "run.sh: http://127.0.0.1:$HERALD_PORT${HERALD_PATH}chat/ answered $code; log in $OUT/herald.log" >&2; return 1; }
+    echo "== $HERALD_NAME: ws://127.0.0.1:$HERALD_PORT$HERALD_PATH, JVM pid $HERALD_PID; its listening sockets:" >&2
+    ss -Hltnp 2>/dev/null | grep "pid=$HERALD_PID," | awk '{print "   " $4}' >&2 || true
+}
+
+# The server JVM's own settings, read from the running process.
+server_jvm() {
+    local flags
+    flags=$(timeout 30 jcmd "$HERALD_PID" VM.flags 2>/dev/null | tr ' ' '\n')
+    echo "Herald: $WAR ($(sha256sum "$WAR" | cut -c1-12)); runtime: $RUNTIME$( [ "$RUNTIME" = payara ] && echo " (Payara Micro $PAYARA_VERSION)")$( [ "$RUNTIME" = wildfly ] && echo " ($(basename "$WILDFLY_HOME"))"), ws://127.0.0.1:PORT$HERALD_PATH; server JVM max heap $(echo "$flags" | awk -F= '/^-XX:MaxHeapSize=/ {printf "%.0f MiB", $2/1048576}'), GC $(echo "$flags" | grep -oE '^-XX:\+Use[A-Za-z0-9]+GC$' | head -1 | sed 's/-XX:+//')"
+}
+
 machine() {
     echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    if [ "$RUNTIME" != standalone ]; then
+        # The container's JVM: its real heap and GC are printed once it runs (the "Herald: ... runtime" line).
+        echo "JDK: $(java -version 2>&1 | head -1); Herald JVM options: ${HERALD_BENCH_JAVA_OPTS:-the runtime defaults}"
+        echo "Herald flags (as -Dherald.* system properties): $HERALD_FLAGS"
+        return
+    fi
     echo "JDK: $(java -version 2>&1 | head -1); Herald JVM: ${HERALD_BENCH_JAVA_OPTS:-defaults} (max heap $(java "${HERALD_JVM[@]}" -XX:+PrintFlagsFinal -version 2>/dev/null | awk '/ MaxHeapSize / {printf "%.0f MiB", $4/1048576}'), GC $(java "${HERALD_JVM[@]}" -XX:+PrintFlagsFinal -version 2>/dev/null | awk '/Use.*GC .*= true/ {print $2}' | head -1))"
     echo "Herald flags: $HERALD_FLAGS"
 }
@@ -129,7 +281,7 @@ stop_servers() {
     echo '```'
     machine
     echo "Node: $(node --version), ws $(node -p "require('./bench/node/node_modules/ws/package.json').version") (bench/node/server.js, node --expose-gc)"
-    echo "command: bench/run.sh ${QUICK} --scenarios ${SCENARIOS} ${EXTRA[*]:-}"
+    echo "command: bench/run.sh ${QUICK} --runtime ${RUNTIME} --scenarios ${SCENARIOS} ${EXTRA[*]:-}"
     echo '```'
 } | tee "$OUT/results.md"
 
@@ -139,8 +291,8 @@ run_generator() {
     # $1: scenarios. Both servers were just started; the generator runs Herald first, then ws, per scenario.
     # In the background and waited for, so that a TERM reaches the trap at once (bash runs traps only between
     # foreground commands); timeout passes the TERM on to the generator.
-    timeout "$LIMIT" java bench/LoadGenerator.java $QUICK --scenarios "$1" \
-        --server "herald:$HERALD_PORT:$HERALD_PID" --server "ws:$WS_PORT:$WS_PID:$MEM_PORT" "${EXTRA[@]}" \
+    timeout "$LIMIT" java bench/LoadGenerator.java $QUICK --scenarios "$1" --path "$HERALD_PATH" \
+        --server "$HERALD_NAME:$HERALD_PORT:$HERALD_PID" --server "ws:$WS_PORT:$WS_PID:$MEM_PORT" "${EXTRA[@]}" \
         > >(tee -a "$OUT/results.md") &
     local generator=$!
     PIDS+=("$generator")
@@ -152,6 +304,7 @@ run_generator() {
 FIRST=$(echo "$SCENARIOS" | tr ',' '\n' | grep -E '^[abc]$' | paste -sd, - || true)
 if [ -n "$FIRST" ]; then
     start_herald
+    [ "$RUNTIME" = standalone ] || server_jvm | tee -a "$OUT/results.md"
     start_ws
     run_generator "$FIRST"
 fi
@@ -162,5 +315,8 @@ if echo "$SCENARIOS" | tr ',' '\n' | grep -qx d; then
     run_generator d
 fi
 echo | tee -a "$OUT/results.md"
+# Which write path Herald took (it logs it once, with raw-frames): evidence of what was measured.
+WRITE_PATH=$(grep -m1 -oE '(frames are written|raw frames)[^]]*$' "$OUT/herald.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' || true)
+echo "Herald's log on its write path: ${WRITE_PATH:-(no line about it)}" | tee -a "$OUT/results.md"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/results.md"
 echo "(tables saved in $OUT/results.md; server logs in $OUT/herald.log and $OUT/ws.log)" >&2
