@@ -32,6 +32,15 @@ public class RoomEndpoint {
         this.hub = hub;
     }
 
+    /**
+     * The public no-argument constructor that the WebSocket specification asks of an annotated endpoint.
+     * {@link HeraldConfigurator} creates every instance with the hub itself, but Open Liberty refuses to deploy
+     * an endpoint class without this constructor (CWWKH0001E), so it exists and takes the running hub too.
+     */
+    public RoomEndpoint() {
+        this(RunningHub.get());
+    }
+
     @OnOpen
     public void open(Session session, @PathParam("room") String room) {
         SessionSetup.applyLimits(session, hub.settings());
