@@ -5,8 +5,9 @@
 #       glassfish7/glassfish/domains/domain1 /srv/herald/tls/herald-keystore.p12
 #
 # GlassFish's HTTPS listeners take their keys from the domain's config/keystore.jks, whose password is the domain's
-# master password (changeit in a fresh domain; set GLASSFISH_MASTER_PASSWORD if yours differs): the ssl element's
-# key-store attribute was ignored here (7.0.21, measured). herald.asadmin then picks the key by its alias
+# master password (changeit in a fresh domain; set GLASSFISH_MASTER_PASSWORD if yours differs). Setting the ssl
+# element's key-store attribute on a running 7.0.21 did not change the key served (a restart with it was not
+# tried). herald.asadmin then picks the key by its alias
 # (cert-nickname=herald). GlassFish reads the key store when it starts: run this while the domain is stopped, or
 # restart it afterwards. Safe to run again: an existing "herald" entry is replaced. The passwords reach keytool
 # through the environment, never on its command line. `mvn verify` runs it on the unpacked server with the key
