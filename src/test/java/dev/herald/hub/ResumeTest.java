@@ -14,7 +14,7 @@ import dev.herald.delivery.Delivery;
 import dev.herald.delivery.Fanout;
 import dev.herald.protocol.FrameCodec;
 import dev.herald.protocol.Inbound;
-import dev.herald.protocol.Member;
+import dev.herald.protocol.LeaveReason;
 import jakarta.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,36 +124,69 @@ class ResumeTest extends LiveHubTest {
         assertFalse(resume("1", null).json().get(0).getBoolean("recovered"), "no epoch");
     }
 
-    @Test
-    void messagesPublishedWhileTheHistoryIsReadFollowTheReplayOnceInOrder() {
-        HeraldSettings settings = HeraldSettings.defaults();
-        FrameCodec codec = FrameCodec.shared();
-        try (Delivery delivery = new Delivery(0, "t"); MemoryBroker broker = new MemoryBroker(100, 300, "t")) {
-            Clients clients = new Clients(settings, delivery, codec, "t", client -> { });
-            Room room = new Room("r", codec);
+    /**
+     * One room on a real memory broker and delivery engine, driven step by step, so that a test can act while a
+     * resume is half done (as when a networked broker is still reading the history).
+     */
+    private static final class SteppedRoom implements AutoCloseable {
+        final Delivery delivery = new Delivery(0, "t");
+        final MemoryBroker broker = new MemoryBroker(100, 300, "t");
+        final Room room = new Room("r", FrameCodec.shared());
+        final Clients clients;
+
+        SteppedRoom(HeraldSettings settings) {
+            clients = new Clients(settings, delivery, FrameCodec.shared(), "t", client -> { });
             broker.start(published -> {
                 Fanout<Client> fanout = new Fanout<>();
                 room.deliver(published, fanout);
                 delivery.finish(fanout, client -> { });
             });
+        }
+
+        Client member(int number, RecordingConnection connection, boolean resuming, List<Room.Position> at) {
+            Client client = clients.create(number, connection, room, "m" + number);
             Fanout<Client> fanout = new Fanout<>();
-            Client ann = clients.create(1, new RecordingConnection("192.0.2.1"), room, "ann");
-            room.join(ann, broker, 25, false, fanout);
-            delivery.finish(fanout, client -> { });
-            Member from = ann.member();
+            at.add(room.join(client, broker, 25, resuming, fanout));
+            delivery.finish(fanout, overflowed -> { });
+            return client;
+        }
+
+        void publish(Client from, String text) {
+            broker.publish("r", new Draft(from.member(), text, "2026-11-29T00:00:00.000Z", null));
+        }
+
+        /** Completes {@code client}'s resume from {@code since}; returns the clients the slow-consumer policy met. */
+        List<Client> finishResume(Client client, Room.Position at, long since) {
+            Fanout<Client> fanout = new Fanout<>();
+            room.finishResume(client, at, since, broker.history("r", since, 100).toCompletableFuture().join(), 1000,
+                    25, fanout);
+            List<Client> slow = new ArrayList<>();
+            delivery.finish(fanout, slow::add);
+            return slow;
+        }
+
+        @Override
+        public void close() {
+            broker.close();
+            delivery.close();
+        }
+    }
+
+    @Test
+    void messagesPublishedWhileTheHistoryIsReadFollowTheReplayOnceInOrder() {
+        try (SteppedRoom stepped = new SteppedRoom(HeraldSettings.defaults())) {
+            List<Room.Position> at = new ArrayList<>();
+            Client ann = stepped.member(1, new RecordingConnection("192.0.2.1"), false, at);
             for (int i = 1; i <= 3; i++) {
-                broker.publish("r", new Draft(from, "m" + i, "2026-11-29T00:00:00.000Z", null));
+                stepped.publish(ann, "m" + i);
             }
             RecordingConnection bobConnection = new RecordingConnection("192.0.2.2");
-            Client bob = clients.create(2, bobConnection, room, "bob");
-            Room.Position at = room.join(bob, broker, 25, true, fanout);
+            Client bob = stepped.member(2, bobConnection, true, at);
             // The history is being read (as over a network) while two more messages arrive: they are held.
-            broker.publish("r", new Draft(from, "m4", "2026-11-29T00:00:00.000Z", null));
-            broker.publish("r", new Draft(from, "m5", "2026-11-29T00:00:00.000Z", null));
-            var history = broker.history("r", 1, 100).toCompletableFuture().join();
+            stepped.publish(ann, "m4");
+            stepped.publish(ann, "m5");
             assertEquals(List.of(), bobConnection.texts(), "nothing reaches a resuming client before its welcome");
-            room.finishResume(bob, at, 1, history, 1000, 25, fanout);
-            delivery.finish(fanout, client -> { });
+            assertEquals(List.of(), stepped.finishResume(bob, at.get(1), 1));
 
             JsonObject welcome = bobConnection.json().get(0);
             assertTrue(welcome.getBoolean("recovered"));
@@ -165,45 +198,27 @@ class ResumeTest extends LiveHubTest {
 
     @Test
     void aResumingClientThatLeavesBeforeItsHistoryArrivesGetsNothing() {
-        HeraldSettings settings = HeraldSettings.defaults();
-        FrameCodec codec = FrameCodec.shared();
-        try (Delivery delivery = new Delivery(0, "t"); MemoryBroker broker = new MemoryBroker(100, 300, "t")) {
-            Clients clients = new Clients(settings, delivery, codec, "t", client -> { });
-            Room room = new Room("r", codec);
+        try (SteppedRoom stepped = new SteppedRoom(HeraldSettings.defaults())) {
+            List<Room.Position> at = new ArrayList<>();
             RecordingConnection bobConnection = new RecordingConnection("192.0.2.2");
-            Client bob = clients.create(2, bobConnection, room, "bob");
-            Fanout<Client> fanout = new Fanout<>();
-            Room.Position at = room.join(bob, broker, 25, true, fanout);
-            room.leave(bob, dev.herald.protocol.LeaveReason.CLOSED, fanout);
-            room.finishResume(bob, at, 0, broker.history("r", 0, 10).toCompletableFuture().join(), 1000, 25, fanout);
-            delivery.finish(fanout, client -> { });
+            Client bob = stepped.member(2, bobConnection, true, at);
+            stepped.room.leave(bob, LeaveReason.CLOSED, new Fanout<>());
+            assertEquals(List.of(), stepped.finishResume(bob, at.get(0), 0));
             assertEquals(List.of(), bobConnection.texts());
         }
     }
 
     @Test
     void framesHeldDuringAResumeCountAgainstTheQueueBudget() {
-        HeraldSettings settings = SettingsLoader.load(Map.of(Setting.QUEUE_BYTES, "1024")::get);
-        FrameCodec codec = FrameCodec.shared();
-        try (Delivery delivery = new Delivery(0, "t"); MemoryBroker broker = new MemoryBroker(100, 300, "t")) {
-            Clients clients = new Clients(settings, delivery, codec, "t", client -> { });
-            Room room = new Room("r", codec);
-            broker.start(published -> {
-                Fanout<Client> fanout = new Fanout<>();
-                room.deliver(published, fanout);
-                delivery.finish(fanout, client -> { });
-            });
+        try (SteppedRoom stepped = new SteppedRoom(SettingsLoader.load(Map.of(Setting.QUEUE_BYTES, "1024")::get))) {
+            List<Room.Position> at = new ArrayList<>();
             RecordingConnection bobConnection = new RecordingConnection("192.0.2.2");
-            Client bob = clients.create(2, bobConnection, room, "bob");
-            Fanout<Client> fanout = new Fanout<>();
-            Room.Position at = room.join(bob, broker, 25, true, fanout);
+            Client bob = stepped.member(2, bobConnection, true, at);
             for (int i = 0; i < 10; i++) { // about 1 700 bytes of messages while bob's history is being read
-                broker.publish("r", new Draft(bob.member(), "x".repeat(100), "2026-11-29T00:00:00.000Z", null));
+                stepped.publish(bob, "x".repeat(100));
             }
-            List<Client> slow = new ArrayList<>();
-            room.finishResume(bob, at, 0, broker.history("r", 0, 100).toCompletableFuture().join(), 1000, 25, fanout);
-            delivery.finish(fanout, slow::add);
-            assertEquals(List.of(bob), slow, "the slow-consumer policy applies, as to a queue over its budget");
+            assertEquals(List.of(bob), stepped.finishResume(bob, at.get(0), 0),
+                    "the slow-consumer policy applies, as to a queue over its budget");
             assertEquals(List.of(), bobConnection.texts(), "nothing partial was sent");
         }
     }
