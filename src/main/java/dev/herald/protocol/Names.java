@@ -18,14 +18,21 @@ public final class Names {
 
     /**
      * {@code true} when {@code requested} is absent, blank, or at most 32 characters after trimming with no
-     * control characters or lone surrogates.
+     * control characters, lone surrogates, format characters or line and paragraph separators. Format characters
+     * (Unicode category Cf: bidi overrides and isolates, zero-width spaces and joiners, the BOM) draw nothing, or
+     * reorder what is drawn, so they would let one name pass for another.
      */
     public static boolean isAcceptableDisplayName(String requested) {
         String trimmed = requested == null ? "" : requested.strip();
         return trimmed.isEmpty()
                 || trimmed.codePointCount(0, trimmed.length()) <= MAX_DISPLAY_NAME
-                && trimmed.codePoints().noneMatch(c -> Character.isISOControl(c)
-                        || Character.getType(c) == Character.SURROGATE);
+                && trimmed.codePoints().noneMatch(Names::isInvisibleOrControl);
+    }
+
+    private static boolean isInvisibleOrControl(int c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c) || type == Character.SURROGATE || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     /**

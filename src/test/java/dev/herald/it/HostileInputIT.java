@@ -492,6 +492,21 @@ class HostileInputIT {
         assertNoneJoined(assertBystandersServed());
     }
 
+    /**
+     * Names that would pass for another member's: a right-to-left override, zero-width characters, a byte order
+     * mark, an isolate, a line separator inside. Each is refused with 1008 {@code invalid name}; the bystanders
+     * hear no {@code joined}.
+     */
+    @Test
+    void namesMadeToImpersonateAreRefused() throws Exception {
+        for (String name : List.of("ann%E2%80%AE", "a%E2%80%8Bnn", "ann%E2%80%8D", "%EF%BB%BFann", "an%E2%81%A6n",
+                "an%E2%80%A8n")) {
+            RawWebSocket ws = open(roomUri(name));
+            expectClose(ws, 1008, "invalid name");
+        }
+        assertNoneJoined(assertBystandersServed());
+    }
+
     // ---- sizes -------------------------------------------------------------------------------------------
 
     @Test

@@ -66,6 +66,13 @@ class NamesTest {
         assertFalse(Names.isAcceptableDisplayName(name), name);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"ann\u202E", "\u202Enna", "a\u200Bnn", "ann\u200D", "\uFEFFann", "an\u2066n\u2069",
+            "an\u2028n", "an\u2029n", "a\u00ADnn", "a\u061Cnn"})
+    void formatCharactersAndSeparatorsAreRefusedSoNoNamePassesForAnother(String name) {
+        assertFalse(Names.isAcceptableDisplayName(name), name);
+    }
+
     @Test
     void displayNameIsTrimmed() {
         assertEquals("ann", Names.displayName("  ann \t", 7));
