@@ -105,6 +105,7 @@ public final class Admission {
         String failure = verdict == null ? "the handshake was not authenticated"
                 : !verdict.accepted() ? verdict.failure()
                 : room != null && !verdict.identity().mayJoin(room) ? "the token does not allow room " + room
+                : room == null && !verdict.identity().mayUseClassic() ? "the token does not allow the classic endpoint"
                 : null;
         if (failure == null) {
             return false;

@@ -4,9 +4,15 @@ import java.util.Set;
 
 /**
  * Who a verified token says the client is: {@code name} from {@code sub}, and the rooms it may join from the
- * {@code rooms} claim ({@code null} when the claim is absent: any room).
+ * {@code rooms} claim ({@code null} when the claim is absent: any room, and the classic endpoint).
  */
 public record Identity(String name, Set<String> rooms) {
+
+    /**
+     * The entry of a {@code rooms} claim that allows the classic endpoint, the global channel every classic client
+     * hears. {@code /} is never a room name, so it cannot be confused with one.
+     */
+    public static final String CLASSIC = "/";
 
     public Identity {
         rooms = rooms == null ? null : Set.copyOf(rooms);
@@ -14,5 +20,10 @@ public record Identity(String name, Set<String> rooms) {
 
     public boolean mayJoin(String room) {
         return rooms == null || rooms.contains(room);
+    }
+
+    /** A token scoped to rooms may use the classic endpoint only if its {@code rooms} claim lists {@link #CLASSIC}. */
+    public boolean mayUseClassic() {
+        return mayJoin(CLASSIC);
     }
 }

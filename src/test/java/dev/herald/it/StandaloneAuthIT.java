@@ -122,6 +122,29 @@ class StandaloneAuthIT {
     }
 
     @Test
+    void aTokenScopedToRoomsOpensTheClassicEndpointOnlyIfItListsIt() throws Exception {
+        URI base = startWithSecret();
+        String lobbyOnly = Tokens.sign(Tokens.withRooms(Tokens.valid("carol"), "lobby"), JWSAlgorithm.HS256, SIGNER);
+        String lobbyAndClassic = Tokens.sign(Tokens.withRooms(Tokens.valid("dave"), "lobby", "/"), JWSAlgorithm.HS256,
+                SIGNER);
+        String unscoped = Tokens.sign(Tokens.valid("erin"), JWSAlgorithm.HS256, SIGNER);
+        try (HeraldClient bystander = connect(base, unscoped)) {
+            assertEquals(ProtocolSuite.JOIN, bystander.nextText(Frames.WAIT), "no rooms claim: the classic endpoint too");
+            try (HeraldClient scoped = connect(base, lobbyOnly)) {
+                assertRefused(scoped, "a token for room lobby only, on the classic endpoint");
+            }
+            try (HeraldClient listed = connect(base, lobbyAndClassic)) {
+                assertEquals(ProtocolSuite.JOIN, listed.nextText(Frames.WAIT));
+                assertEquals(ProtocolSuite.JOIN, bystander.nextText(Frames.WAIT));
+            }
+            try (HeraldClient inTheRoom = connect(base.resolve("rooms/lobby"), lobbyOnly)) {
+                expect(inTheRoom, "welcome");
+            }
+            assertNull(bystander.next(Duration.ofMillis(300)), "the refused client was never announced");
+        }
+    }
+
+    @Test
     void rs256PublicKeysAndEs256JwksAreAccepted() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
