@@ -97,7 +97,7 @@ final class Room extends Audience {
                 at.epoch(), recovered, recovered ? missed.size() : null)));
         if (recovered) {
             for (Outbound.Message message : missed) {
-                fanout.offer(client, Frame.message(codec.encode(message), message.key()));
+                fanout.offer(client, messageFrame(message));
             }
         }
         for (Client.Held frame : held) {
@@ -146,7 +146,7 @@ final class Room extends Audience {
         }
         delivered = published.offset();
         Outbound.Message message = published.message();
-        offerToAll(Frame.message(codec.encode(message), message.key()), message.offset(), fanout);
+        offerToAll(messageFrame(message), message.offset(), fanout);
     }
 
     /**
@@ -174,6 +174,11 @@ final class Room extends Audience {
 
     synchronized RoomState position() {
         return new RoomState(epoch, delivered);
+    }
+
+    /** A message, live or replayed, as the policies may drop or conflate it. */
+    private Frame messageFrame(Outbound.Message message) {
+        return Frame.message(codec.encode(message), message.key());
     }
 
     private Frame encode(Outbound frame) {
