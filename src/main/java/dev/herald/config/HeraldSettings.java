@@ -11,6 +11,7 @@ import java.util.List;
  * @param auth            token authentication, off unless {@code auth=jwt}
  * @param writerThreads   standalone writer threads; {@code auto} is resolved to the number of cores
  * @param rawFrames       write pre-framed bytes where the runtime allows it
+ * @param broker          which broker the nodes share: memory (one node) or Redis (a cluster)
  */
 public record HeraldSettings(
         String host,
@@ -32,6 +33,7 @@ public record HeraldSettings(
         int historySize,
         int historySeconds,
         int recoveryMax,
+        BrokerSettings broker,
         List<String> allowedOrigins,
         AuthSettings auth,
         Path keystore,

@@ -45,6 +45,7 @@ public final class SettingsLoader {
                 values.integer(Setting.HISTORY_SIZE, 0, 1_000_000),
                 values.integer(Setting.HISTORY_SECONDS, 1, 7 * 86_400),
                 values.integer(Setting.RECOVERY_MAX, 0, 1_000_000),
+                broker(values),
                 values.list(Setting.ALLOWED_ORIGINS),
                 auth(values),
                 values.path(Setting.KEYSTORE),
@@ -109,6 +110,15 @@ public final class SettingsLoader {
             return Runtime.getRuntime().availableProcessors();
         }
         return values.integer(Setting.WRITER_THREADS, 0, 256);
+    }
+
+    private static BrokerSettings broker(Values values) {
+        String kind = values.text(Setting.BROKER);
+        if (!kind.equals("memory") && !kind.equals("redis")) {
+            throw new IllegalArgumentException(Setting.BROKER.property() + " must be memory or redis, but was '" + kind + "'");
+        }
+        return BrokerSettings.of(kind.equals("redis"), values.text(Setting.REDIS_URL),
+                values.path(Setting.REDIS_PASSWORD_FILE));
     }
 
     private static AuthSettings auth(Values values) {

@@ -4,7 +4,9 @@ import dev.herald.admission.Admission;
 import dev.herald.admission.OriginPolicy;
 import dev.herald.auth.Verdict;
 import dev.herald.broker.Broker;
+import dev.herald.broker.BrokerUnavailableException;
 import dev.herald.broker.MemoryBroker;
+import dev.herald.broker.RedisBroker;
 import dev.herald.config.HeraldSettings;
 import dev.herald.delivery.Connection;
 import dev.herald.delivery.Counters;
@@ -55,7 +57,9 @@ public final class Hub implements AutoCloseable {
         this.nodeId = Long.toString(new SecureRandom().nextLong() >>> 24, 36);
         this.admission = admission;
         this.delivery = new Delivery(writerThreads, nodeId);
-        this.broker = new MemoryBroker(settings.historySize(), settings.historySeconds(), nodeId);
+        this.broker = settings.broker().redis()
+                ? new RedisBroker(settings.broker(), settings.historySize(), settings.historySeconds(), nodeId)
+                : new MemoryBroker(settings.historySize(), settings.historySeconds(), nodeId);
         this.clients = new Clients(settings, delivery, codec, nodeId,
                 client -> close(client, Closure.CONNECTION_FAILED));
         this.rooms = new Rooms(broker, codec, settings.pingSeconds(), settings.recoveryMax(), this::finish);
@@ -164,7 +168,16 @@ public final class Hub implements AutoCloseable {
             return null;
         }
         long number = clients.nextNumber();
-        Client client = rooms.join(roomName, room -> clients.create(number, connection, room, name), resume);
+        Client client;
+        try {
+            client = rooms.join(roomName, room -> clients.create(number, connection, room, name), resume);
+        } catch (BrokerUnavailableException e) {
+            // Without the broker the room's position is unknown: nothing to welcome with. Clients retry on 1013.
+            LOG.log(Level.WARNING, "cannot join room " + roomName + ": the broker is unavailable", e);
+            admission.release(connection.remoteAddress());
+            connection.close(Closure.TRY_AGAIN_LATER);
+            return null;
+        }
         clients.register(client);
         return client;
     }

@@ -48,6 +48,7 @@ final class Room extends Audience {
      * starts holding the room's frames until {@link #finishResume} sends its welcome and missed messages.
      *
      * @return where the stream stood, or {@code null} if this room has closed meanwhile
+     * @throws dev.herald.broker.BrokerUnavailableException when the broker cannot subscribe; nothing changed
      */
     synchronized Position join(Client client, Broker broker, int heartbeatSeconds, boolean resuming,
                                Fanout<Client> fanout) {
@@ -70,6 +71,17 @@ final class Room extends Audience {
         }
         offerToOthers(client, encode(new Outbound.Joined(name, client.member(), members.size())), fanout);
         return new Position(members, epoch, delivered);
+    }
+
+    /**
+     * Closes this room if the broker never started it (its subscription failed) and it has no members; {@code true}
+     * if it is closed now, so the caller can forget it.
+     */
+    synchronized boolean abandonIfUnstarted() {
+        if (!started && size() == 0) {
+            closed = true;
+        }
+        return closed;
     }
 
     /**

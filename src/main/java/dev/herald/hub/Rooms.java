@@ -2,6 +2,7 @@ package dev.herald.hub;
 
 import dev.herald.broker.Broker;
 import dev.herald.broker.BrokerSink;
+import dev.herald.broker.BrokerUnavailableException;
 import dev.herald.broker.Draft;
 import dev.herald.broker.History;
 import dev.herald.broker.Published;
@@ -50,13 +51,23 @@ final class Rooms implements BrokerSink {
     /**
      * Makes a client for room {@code name} with {@code newClient} and joins it: welcomed at once, or, with a
      * {@code resume}, once its missed messages are known.
+     *
+     * @throws BrokerUnavailableException when the broker cannot say where the room stands; nothing changed
      */
     Client join(String name, Function<Room, Client> newClient, Resume resume) {
         while (true) {
             Room room = rooms.computeIfAbsent(name, key -> new Room(key, codec));
             Client client = newClient.apply(room);
             Fanout<Client> fanout = new Fanout<>();
-            Room.Position at = room.join(client, broker, heartbeatSeconds, resume != null, fanout);
+            Room.Position at;
+            try {
+                at = room.join(client, broker, heartbeatSeconds, resume != null, fanout);
+            } catch (BrokerUnavailableException e) {
+                if (room.abandonIfUnstarted()) {
+                    rooms.remove(name, room);
+                }
+                throw e;
+            }
             if (at == null) {
                 continue; // the room emptied and closed between the lookup and the join: try again with a new one
             }

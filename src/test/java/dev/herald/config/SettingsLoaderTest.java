@@ -326,10 +326,32 @@ class SettingsLoaderTest {
                 settings.maxConnections(), settings.maxConnectionsPerAddress(), settings.queueBytes(),
                 settings.slowConsumerPolicies(), settings.pingSeconds(), settings.idleSeconds(), settings.handshakeSeconds(),
                 settings.writerThreads(), settings.rawFrames(), settings.drainSeconds(), settings.historySize(), settings.historySeconds(),
-                settings.recoveryMax(), source, settings.auth(), null, null);
+                settings.recoveryMax(), settings.broker(), source, settings.auth(), null, null);
         source.add("https://b.example");
         assertEquals(List.of("https://a.example"), copy.allowedOrigins());
         assertThrows(UnsupportedOperationException.class, () -> copy.allowedOrigins().add("x"));
+    }
+
+    @Test
+    void theBrokerIsMemoryUnlessRedisIsChosen() {
+        assertFalse(HeraldSettings.defaults().broker().redis());
+        BrokerSettings redis = load(Setting.BROKER, "redis").broker();
+        assertTrue(redis.redis());
+        assertEquals("redis://127.0.0.1:6379/0", redis.redisUrl().toString());
+        IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+                () -> load(Setting.BROKER, "kafka"));
+        assertTrue(wrong.getMessage().contains("herald.broker"), wrong.getMessage());
+    }
+
+    @Test
+    void aRedisUrlMustBeRedisOrRedissAndHoldNoPassword() {
+        assertTrue(load(Setting.REDIS_URL, "rediss://cache.example:6380/2").broker().redisUrl().getScheme().equals("rediss"));
+        assertEquals("ops", load(Setting.REDIS_URL, "redis://ops@10.0.0.5:6379/0").broker().redisUrl().getUserInfo());
+        assertThrows(IllegalArgumentException.class, () -> load(Setting.REDIS_URL, "http://localhost:6379"));
+        IllegalArgumentException leaked = assertThrows(IllegalArgumentException.class,
+                () -> load(Setting.REDIS_URL, "redis://ops:s3cret-pass@10.0.0.5:6379/0"));
+        assertFalse(leaked.getMessage().contains("s3cret-pass"), "the error must not echo the password");
+        assertTrue(leaked.getMessage().contains("HERALD_REDIS_PASSWORD"), leaked.getMessage());
     }
 
     @Test
@@ -388,7 +410,7 @@ class SettingsLoaderTest {
     void numericSettingsAreTheOnesValidatedAsNumbers() {
         for (Setting setting : Setting.values()) {
             if (!NUMERIC.contains(setting) && !Set.of(Setting.AUTH, Setting.SLOW_CONSUMER_POLICY,
-                    Setting.SLOW_CONSUMER_POLICIES, Setting.RAW_FRAMES).contains(setting)) {
+                    Setting.SLOW_CONSUMER_POLICIES, Setting.RAW_FRAMES, Setting.BROKER, Setting.REDIS_URL).contains(setting)) {
                 load(setting, "not-a-number"); // text, list and path settings accept any text
             }
         }

@@ -1,0 +1,40 @@
+package dev.herald.broker;
+
+/**
+ * The names of a room's keys and channel in Redis. Every name carries the room in a hash tag ({@code {room}}), so
+ * a room's keys share one slot and the publish script stays valid on a Redis Cluster. Room names are limited to
+ * {@code A-Z a-z 0-9 . _ -}, so they never contain a brace.
+ */
+final class RedisKeys {
+
+    static final String PREFIX = "herald:";
+    private static final String CHANNEL_SUFFIX = ":messages";
+
+    private RedisKeys() {
+    }
+
+    /** The hash of the room's epoch, the Redis run that wrote it, and its latest offset. */
+    static String meta(String room) {
+        return PREFIX + "{" + room + "}:meta";
+    }
+
+    /** The stream of the room's history: entry {@code offset-0} holds the message. */
+    static String log(String room) {
+        return PREFIX + "{" + room + "}:log";
+    }
+
+    /** The channel every node with members in the room subscribes to. */
+    static String channel(String room) {
+        return PREFIX + "{" + room + "}" + CHANNEL_SUFFIX;
+    }
+
+    /** The room of a {@link #channel}, or {@code null} for any other channel. */
+    static String roomOf(String channel) {
+        int open = channel.indexOf('{');
+        int close = channel.indexOf('}', open + 1);
+        if (!channel.startsWith(PREFIX) || open != PREFIX.length() || close < 0 || !channel.endsWith(CHANNEL_SUFFIX)) {
+            return null;
+        }
+        return channel.substring(open + 1, close);
+    }
+}

@@ -1,0 +1,145 @@
+package dev.herald.broker;
+
+import dev.herald.config.BrokerSettings;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubListener;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The node's two connections to Redis, through Lettuce: one for commands and scripts, one for pub/sub (which
+ * Lettuce resubscribes by itself after a reconnection). Lettuce's defaults would queue commands without limit while
+ * disconnected and replay them once connected, so a publish could run twice; here a command is refused at once
+ * while the link is down, and times out after {@link #COMMAND_TIMEOUT}. If Redis is unreachable at start, the link
+ * keeps trying in the background; meanwhile every call is refused as unavailable.
+ */
+final class RedisLink implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RedisLink.class.getName());
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration RETRY = Duration.ofSeconds(1);
+
+    private final RedisClient client;
+    private final RedisPubSubListener<String, String> listener;
+    private final ScheduledExecutorService scheduler;
+    private final String where;
+    private volatile StatefulRedisConnection<String, String> commands;
+    private volatile StatefulRedisPubSubConnection<String, String> pubsub;
+    private volatile boolean closed;
+
+    RedisLink(BrokerSettings settings, String nodeId, RedisPubSubListener<String, String> listener,
+              ScheduledExecutorService scheduler) {
+        RedisURI uri = RedisURI.create(settings.redisUrl());
+        RedisURI.Builder builder = RedisURI.builder(uri).withClientName("herald-" + nodeId).withTimeout(COMMAND_TIMEOUT);
+        String password = password(settings);
+        if (password != null) {
+            String user = settings.redisUrl().getUserInfo(); // a user name at most: BrokerSettings refuses a password
+            if (user == null) {
+                builder.withPassword(password);
+            } else {
+                builder.withAuthentication(user, password);
+            }
+        }
+        this.where = settings.redisUrl().getScheme() + "://" + uri.getHost() + ":" + uri.getPort() + "/" + uri.getDatabase();
+        this.client = RedisClient.create(builder.build());
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .socketOptions(SocketOptions.builder().connectTimeout(COMMAND_TIMEOUT).keepAlive(true).build())
+                .build());
+        this.listener = listener;
+        this.scheduler = scheduler;
+    }
+
+    /** Connects now, or keeps trying every second in the background. */
+    void connect() {
+        if (closed) {
+            return;
+        }
+        try {
+            if (commands == null) {
+                commands = client.connect();
+            }
+            if (pubsub == null) {
+                StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
+                connection.addListener(listener);
+                pubsub = connection;
+            }
+            LOG.info(() -> "connected to Redis at " + where);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot reach Redis at " + where + "; trying again in " + RETRY.toSeconds() + " s: "
+                    + e.getMessage());
+            scheduler.schedule(this::connect, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The command interface; throws {@link BrokerUnavailableException} until the first connection is made. */
+    RedisAsyncCommands<String, String> commands() {
+        StatefulRedisConnection<String, String> connection = commands;
+        if (connection == null) {
+            throw new BrokerUnavailableException("Redis at " + where + " is not reachable yet", null);
+        }
+        return connection.async();
+    }
+
+    RedisPubSubAsyncCommands<String, String> pubsub() {
+        StatefulRedisPubSubConnection<String, String> connection = pubsub;
+        if (connection == null) {
+            throw new BrokerUnavailableException("Redis at " + where + " is not reachable yet", null);
+        }
+        return connection.async();
+    }
+
+    /** {@code true} while both connections are open (Lettuce is not reconnecting either of them). */
+    boolean connected() {
+        StatefulRedisConnection<String, String> c = commands;
+        StatefulRedisPubSubConnection<String, String> p = pubsub;
+        return c != null && p != null && c.isOpen() && p.isOpen();
+    }
+
+    String where() {
+        return where;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        StatefulRedisPubSubConnection<String, String> p = pubsub;
+        if (p != null) {
+            p.close();
+        }
+        StatefulRedisConnection<String, String> c = commands;
+        if (c != null) {
+            c.close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+
+    /** From {@code redis-password-file}, else {@code HERALD_REDIS_PASSWORD}, else none. */
+    private static String password(BrokerSettings settings) {
+        if (settings.redisPasswordFile() != null) {
+            try {
+                return Files.readString(settings.redisPasswordFile()).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + settings.redisPasswordFile(), e);
+            }
+        }
+        String fromEnvironment = System.getenv(BrokerSettings.PASSWORD_VARIABLE);
+        return fromEnvironment == null || fromEnvironment.isEmpty() ? null : fromEnvironment;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.herald.broker;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The Lua scripts that keep a room's order in Redis, each one atomic: where a room stands, publish, and a read of
+ * its history. Each starts with {@code room-epoch.lua}, so that all of them agree on the room's epoch. They run by
+ * their SHA-1; a Redis that does not know a script yet (a new or restarted one) gets its text once.
+ */
+final class RedisScripts {
+
+    /** One script: its text and the SHA-1 that Redis caches it under. */
+    record Script(String name, String text, String sha) {
+
+        /** Runs it; on NOSCRIPT, once more with its text (which also loads it). */
+        CompletionStage<List<Object>> run(RedisAsyncCommands<String, String> commands, String[] keys, String... args) {
+            RedisFuture<List<Object>> bySha = commands.evalsha(sha, ScriptOutputType.MULTI, keys, args);
+            return bySha.handle((reply, failure) -> {
+                if (failure instanceof RedisNoScriptException) {
+                    return commands.<List<Object>>eval(text, ScriptOutputType.MULTI, keys, args).toCompletableFuture();
+                }
+                return failure == null ? CompletableFuture.completedFuture(reply)
+                        : CompletableFuture.<List<Object>>failedFuture(failure);
+            }).thenCompose(next -> next);
+        }
+    }
+
+    static final Script POSITION = load("room-position");
+    static final Script PUBLISH = load("room-publish");
+    static final Script HISTORY = load("room-history");
+
+    private RedisScripts() {
+    }
+
+    private static Script load(String name) {
+        String text = resource("room-epoch") + "\n" + resource(name);
+        return new Script(name, text, sha1(text));
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = RedisScripts.class.getResourceAsStream(name + ".lua")) {
+            if (in == null) {
+                throw new IllegalStateException(name + ".lua is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-1", e);
+        }
+    }
+}

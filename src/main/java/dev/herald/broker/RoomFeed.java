@@ -1,0 +1,191 @@
+package dev.herald.broker;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+
+/**
+ * One room's stream of messages into this node from Redis, in offset order with no gap and no repeat. Pub/sub
+ * alone loses messages while a node's link is down, so the feed watches the offsets: a jump, a link that comes
+ * back, or a touch that finds the room further on than delivered makes it read the missing range from the room's
+ * history, and it delivers that range before anything newer. Meanwhile newer messages wait in {@code pending}.
+ *
+ * <p>Not thread-safe: the broker calls it only on its one event thread, which also keeps every room's deliveries
+ * in order.
+ */
+final class RoomFeed {
+
+    private static final Logger LOG = Logger.getLogger(RoomFeed.class.getName());
+
+    /** Reads the room's history after an offset for a feed; the answer comes back through {@link #repaired}. */
+    interface Repairs {
+        void read(RoomFeed feed, long since);
+    }
+
+    private final String room;
+    private final BrokerSink sink;
+    private final Repairs repairs;
+    private final TreeMap<Long, Published> pending = new TreeMap<>();
+    private final TreeMap<Long, List<CompletableFuture<RoomState>>> acks = new TreeMap<>();
+    private String epoch;
+    private long delivered;
+    /** Offsets up to here were looked for in history already: what is still missing below it is lost. */
+    private long searchedUpTo;
+    private boolean started;
+    private boolean repairing;
+    private boolean closed;
+
+    RoomFeed(String room, BrokerSink sink, Repairs repairs) {
+        this.room = room;
+        this.sink = sink;
+        this.repairs = repairs;
+    }
+
+    String room() {
+        return room;
+    }
+
+    /** The subscription is in place and the room stood at {@code at}: deliver what follows it. */
+    void start(RoomState at) {
+        epoch = at.epoch();
+        delivered = at.offset();
+        searchedUpTo = at.offset();
+        started = true;
+        drainPending();
+    }
+
+    /** A message from the room's channel. */
+    void onMessage(Published message) {
+        if (closed) {
+            return;
+        }
+        if (!started || repairing) {
+            pending.put(message.offset(), message);
+            return;
+        }
+        if (!message.epoch().equals(epoch)) {
+            // The room's history was lost (Redis flushed, expired or restarted): its order starts again.
+            LOG.warning(() -> "room " + room + " moved from epoch " + epoch + " to " + message.epoch());
+            completeAcks(Long.MAX_VALUE);
+            epoch = message.epoch();
+            delivered = 0;
+            searchedUpTo = 0;
+        }
+        long offset = message.offset();
+        if (offset <= delivered) {
+            return; // a repeat: repaired from history already
+        }
+        if (offset == delivered + 1 || offset <= searchedUpTo) {
+            if (offset != delivered + 1) {
+                long lost = offset - delivered - 1;
+                LOG.warning(() -> "room " + room + ": " + lost + " messages before offset " + offset
+                        + " were gone from history when this node looked for them");
+            }
+            deliver(message);
+            return;
+        }
+        pending.put(offset, message);
+        repair();
+    }
+
+    /**
+     * The room stands at {@code at} (the link came back, or a periodic touch): repair if it is ahead of what was
+     * delivered here.
+     */
+    void check(RoomState at) {
+        if (closed || !started || repairing) {
+            return;
+        }
+        if (!at.epoch().equals(epoch) || at.offset() > delivered) {
+            repair();
+        }
+    }
+
+    /** The link to Redis came back: whatever was published meanwhile must be read from history. */
+    void linkBack() {
+        if (!closed && started && !repairing) {
+            repair();
+        }
+    }
+
+    /** What {@link Repairs#read} found: deliver it, then what waited; {@code null} when it could not be read. */
+    void repaired(History history) {
+        if (closed) {
+            return;
+        }
+        if (history == null) {
+            repairing = false; // the next message, touch or reconnection tries again
+            return;
+        }
+        if (!history.epoch().equals(epoch)) {
+            LOG.warning(() -> "room " + room + " moved from epoch " + epoch + " to " + history.epoch());
+            completeAcks(Long.MAX_VALUE);
+            epoch = history.epoch();
+            delivered = 0;
+            searchedUpTo = 0;
+            pending.values().removeIf(message -> !message.epoch().equals(history.epoch()));
+            repairs.read(this, 0);
+            return;
+        }
+        for (var message : history.messages()) {
+            if (message.offset() > delivered) {
+                deliver(new Published(epoch, message));
+            }
+        }
+        searchedUpTo = Math.max(searchedUpTo, history.latest());
+        repairing = false;
+        drainPending();
+    }
+
+    /**
+     * Completes {@code ack} once this node has delivered {@code at}, so that a publisher's ack follows its own copy
+     * of the message.
+     */
+    void afterDelivery(RoomState at, CompletableFuture<RoomState> ack) {
+        if (closed || !started || !at.epoch().equals(epoch) || at.offset() <= delivered) {
+            ack.complete(at);
+            return;
+        }
+        acks.computeIfAbsent(at.offset(), offset -> new ArrayList<>()).add(ack);
+    }
+
+    /** The node has no members in the room any more: nothing more is delivered, and waiting acks complete. */
+    void close() {
+        closed = true;
+        pending.clear();
+        completeAcks(Long.MAX_VALUE);
+    }
+
+    private void repair() {
+        repairing = true;
+        repairs.read(this, delivered);
+    }
+
+    private void deliver(Published message) {
+        delivered = message.offset();
+        sink.deliver(message);
+        completeAcks(delivered);
+    }
+
+    private void drainPending() {
+        List<Published> waiting = new ArrayList<>(pending.values());
+        pending.clear();
+        Iterator<Published> next = waiting.iterator();
+        while (next.hasNext() && !repairing) {
+            onMessage(next.next());
+        }
+        next.forEachRemaining(message -> pending.put(message.offset(), message));
+    }
+
+    private void completeAcks(long upTo) {
+        var done = acks.headMap(upTo, true);
+        for (Map.Entry<Long, List<CompletableFuture<RoomState>>> entry : done.entrySet()) {
+            entry.getValue().forEach(ack -> ack.complete(new RoomState(epoch, entry.getKey())));
+        }
+        done.clear();
+    }
+}

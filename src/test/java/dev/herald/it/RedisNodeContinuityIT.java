@@ -1,0 +1,39 @@
+package dev.herald.it;
+
+import dev.herald.config.Setting;
+import dev.herald.standalone.StandaloneServer;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/**
+ * The continuity suite against a standalone node on the Redis broker: one node of a cluster answers exactly as a
+ * lone node does (protocol.md §7).
+ */
+class RedisNodeContinuityIT extends ContinuitySuite {
+
+    private static RedisProcess redis;
+    private static StandaloneServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        redis = RedisProcess.start();
+        server = StandaloneFixture.start(Map.of(Setting.BROKER, "redis", Setting.REDIS_URL, redis.url()));
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        if (server != null) {
+            server.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Override
+    protected URI base() {
+        return StandaloneFixture.base(server);
+    }
+}
