@@ -444,6 +444,7 @@
       1012: 'the server is restarting',
       1013: 'the server is full; try again later',
       4000: 'this page could not keep up with the messages',
+      4001: 'the sign-in token expired; join again with a new one',
     };
     return (known[code] || 'closed') + ' (' + code + ')';
   }

@@ -1,19 +1,22 @@
 package dev.herald.admission;
 
 import dev.herald.auth.BearerSubprotocol;
+import dev.herald.auth.Identity;
 import dev.herald.auth.TokenVerifier;
 import dev.herald.auth.Verdict;
 import dev.herald.config.HeraldSettings;
 import dev.herald.protocol.Closure;
 import dev.herald.protocol.Names;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
 /**
  * Who may connect, and how many: the drain switch, tokens, room and display names, and the connection caps,
- * checked in that order. An admitted connection holds a slot until {@link #release} gives it back.
+ * checked in that order. An admitted connection holds a slot until {@link #release} gives it back. A room client
+ * may present a new token during its session ({@link #reauthenticate}).
  */
 public final class Admission {
 
@@ -23,6 +26,8 @@ public final class Admission {
     private final ConnectionLimits limits;
     /** {@code null} when authentication is off. */
     private final TokenVerifier verifier;
+    /** {@code exp} is checked against it with no clock skew: a session ends at its token's exp. */
+    private final Clock clock = Clock.systemUTC();
     private volatile boolean draining;
 
     private Admission(OriginPolicy origins, ConnectionLimits limits, TokenVerifier verifier) {
@@ -55,6 +60,31 @@ public final class Admission {
      */
     public Verdict authenticate(Map<String, List<String>> handshakeHeaders) {
         return verifier == null ? null : verifier.verify(BearerSubprotocol.token(handshakeHeaders));
+    }
+
+    /**
+     * Verifies a token offered during a session (a room's {@code refresh}) as at the handshake: signature,
+     * {@code iss}, {@code aud}, {@code exp} (with no clock skew) and {@code nbf}. It must also name the session's
+     * subject and still allow its room.
+     *
+     * @param current the identity the session has now (from its handshake or its last refresh)
+     * @return the new identity, or why there is none; {@code null} when authentication is off
+     */
+    public Verdict reauthenticate(String token, Identity current, String room) {
+        if (verifier == null) {
+            return null;
+        }
+        Verdict verdict = verifier.verify(token);
+        String failure = !verdict.accepted() ? verdict.failure()
+                : !verdict.identity().name().equals(current.name()) ? "the token is for another subject"
+                : !verdict.identity().mayJoin(room) ? "the token does not allow room " + room
+                : verdict.identity().expiredAt(clock.instant()) ? "the token has expired"
+                : null;
+        if (failure == null) {
+            return verdict;
+        }
+        LOG.fine(() -> "refused a token refresh in room " + room + ": " + failure);
+        return Verdict.refused(failure);
     }
 
     /** From now on every connection is refused with 1012 {@code service restart}. */
@@ -97,13 +127,18 @@ public final class Admission {
         limits.release(address);
     }
 
-    /** With authentication on, {@code true} for a handshake without a valid token for {@code room}. */
+    /**
+     * With authentication on, {@code true} for a handshake without a valid token for {@code room}. Nimbus allows
+     * 60 s of clock skew on {@code exp}; Herald does not, because a session is closed at its token's {@code exp}
+     * (4001), and a session that would be closed the moment it opened is better refused.
+     */
     private boolean refusedByAuthentication(String address, Verdict verdict, String room) {
         if (verifier == null) {
             return false;
         }
         String failure = verdict == null ? "the handshake was not authenticated"
                 : !verdict.accepted() ? verdict.failure()
+                : verdict.identity().expiredAt(clock.instant()) ? "the token has expired"
                 : room != null && !verdict.identity().mayJoin(room) ? "the token does not allow room " + room
                 : room == null && !verdict.identity().mayUseClassic() ? "the token does not allow the classic endpoint"
                 : null;

@@ -29,6 +29,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
 import java.util.Base64;
+import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -95,7 +96,9 @@ public final class TokenVerifier {
         try {
             JWTClaimsSet claims = processor.process(token, null);
             List<String> rooms = claims.getStringListClaim(ROOMS_CLAIM);
-            return Verdict.accepted(new Identity(claims.getSubject(), rooms == null ? null : new HashSet<>(rooms)));
+            Date expiry = claims.getExpirationTime();
+            return Verdict.accepted(new Identity(claims.getSubject(), rooms == null ? null : new HashSet<>(rooms),
+                    expiry == null ? null : expiry.toInstant()));
         } catch (ParseException e) {
             return Verdict.refused("malformed token or rooms claim");
         } catch (BadJOSEException | JOSEException e) {

@@ -1,5 +1,6 @@
 package dev.herald.client;
 
+import jakarta.json.Json;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,16 @@ public interface Connection extends AutoCloseable {
 
     /** Sends a binary frame and waits until it is written; an IOException when it cannot be. */
     void sendBinary(byte[] data) throws IOException;
+
+    /**
+     * Sends a room's {@code refresh} frame: {@code token} is the JWT alone, the same that would follow
+     * {@code herald.bearer.} in the handshake. The server answers {@code refreshed} (the session now ends at the new
+     * token's {@code exp}) or {@code error} {@code unauthorized}, like any other frame. A reconnecting connection
+     * still offers the token of its {@link ClientOptions} when it reconnects.
+     */
+    default void refresh(String token) throws IOException {
+        sendText(Json.createObjectBuilder().add("type", "refresh").add("token", token).build().toString());
+    }
 
     /** The next received frame, or {@code null} when none arrives within {@code timeout}. */
     Frame next(Duration timeout) throws InterruptedException;

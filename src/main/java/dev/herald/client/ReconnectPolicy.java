@@ -23,8 +23,8 @@ public final class ReconnectPolicy {
 
     /**
      * True when a connection that ended with {@code code} should be tried again. Normal close (1000), unsupported
-     * data (1003), policy (1008), too big (1009) and every code the protocol does not name stop: trying again
-     * would only repeat them.
+     * data (1003), policy (1008), too big (1009), token expired (4001: the options still hold the expired token) and
+     * every code the protocol does not name stop: trying again would only repeat them.
      */
     public static boolean reconnectsAfter(int code) {
         return TRANSIENT.contains(code);

@@ -1,12 +1,15 @@
 package dev.herald.hub;
 
 import dev.herald.admission.RateLimiter;
+import dev.herald.auth.Identity;
+import dev.herald.auth.Verdict;
 import dev.herald.delivery.Connection;
 import dev.herald.delivery.Frame;
 import dev.herald.delivery.OutboundQueue;
 import dev.herald.delivery.Recipient;
 import dev.herald.protocol.Closure;
 import dev.herald.protocol.Member;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,8 +17,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One connected client as the hub tracks it: its number and member identity, its outbound queue and rate
- * limiter, when it was last heard from, why the hub closed it (if it did), and, while it resumes, the room's
- * frames held back until its missed messages have gone first.
+ * limiter, when it was last heard from, the verified token it holds (if authentication is on), why the hub closed
+ * it (if it did), and, while it resumes, the room's frames held back until its missed messages have gone first.
  */
 public final class Client implements Recipient {
 
@@ -31,6 +34,8 @@ public final class Client implements Recipient {
     private final OutboundQueue queue;
     final RateLimiter limiter;
     private volatile long lastHeardNanos;
+    /** What its handshake's token, or its last accepted refresh, said; {@code null} when authentication is off. */
+    private volatile Identity identity;
     private final AtomicReference<Closure> closure = new AtomicReference<>();
     private final AtomicBoolean gone = new AtomicBoolean();
     /** Guarded by the room's lock; {@code null} unless the client is resuming. */
@@ -83,6 +88,27 @@ public final class Client implements Recipient {
 
     long lastHeardNanos() {
         return lastHeardNanos;
+    }
+
+    /** Records the token its handshake was admitted with, if any; call before the client is registered. */
+    void authenticated(Verdict verdict) {
+        identity = verdict != null && verdict.accepted() ? verdict.identity() : null;
+    }
+
+    /** The token it holds now, or {@code null} when authentication is off. */
+    Identity identity() {
+        return identity;
+    }
+
+    /** A refresh was accepted: from now on the session ends at {@code renewed}'s {@code exp}. */
+    void reauthenticated(Identity renewed) {
+        identity = renewed;
+    }
+
+    /** {@code true} once the token it holds has passed its {@code exp}. */
+    boolean tokenExpiredAt(Instant now) {
+        Identity current = identity;
+        return current != null && current.expiredAt(now);
     }
 
     /** Records why the hub closes this client; the first reason wins. {@code true} if this one did. */

@@ -8,11 +8,15 @@ import java.util.logging.Logger;
 
 /**
  * The hub's one background thread: it pings every connection every {@code pingSeconds}, and closes with
- * 1001 {@code idle timeout} those heard nothing from (no pong, no frame) for {@code idleSeconds}.
+ * 1001 {@code idle timeout} those heard nothing from (no pong, no frame) for {@code idleSeconds}. With
+ * authentication on, it also closes once a second, with 4001 {@code token expired}, those whose token has expired.
  */
 final class Heartbeat {
 
     private static final Logger LOG = Logger.getLogger(Heartbeat.class.getName());
+
+    /** How often expired tokens are looked for: a session outlives its token by at most this much. */
+    static final long EXPIRY_SWEEP_MILLIS = 1000;
 
     private final Hub hub;
     private final long pingMillis;
@@ -38,6 +42,10 @@ final class Heartbeat {
         scheduler.scheduleAtFixedRate(guarded(hub::pingAll, "ping"), pingMillis, pingMillis, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(guarded(() -> hub.closeIdle(idleNanos), "idle sweep"),
                 sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        if (hub.settings().auth().enabled()) {
+            scheduler.scheduleAtFixedRate(guarded(hub::closeExpired, "token expiry sweep"),
+                    EXPIRY_SWEEP_MILLIS, EXPIRY_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     synchronized void stop() {
@@ -57,7 +65,7 @@ final class Heartbeat {
 
     /**
      * A periodic task that throws is never run again; log the failure and keep the schedule alive. Errors too:
-     * an out-of-memory error during one ping round must not end the pings and idle sweeps for good.
+     * an out-of-memory error during one ping round must not end the pings and sweeps for good.
      */
     private static Runnable guarded(Runnable task, String name) {
         return () -> {

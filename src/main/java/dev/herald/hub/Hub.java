@@ -23,6 +23,7 @@ import dev.herald.protocol.Utf8;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,7 @@ public final class Hub implements AutoCloseable {
     private final ClassicChat classic = new ClassicChat();
     private final Rooms rooms;
     private final Heartbeat heartbeat;
+    private final TokenRefresh tokenRefresh;
 
     private Hub(HeraldSettings settings, Admission admission, int writerThreads) {
         this.settings = settings;
@@ -64,6 +66,7 @@ public final class Hub implements AutoCloseable {
                 client -> close(client, Closure.CONNECTION_FAILED));
         this.rooms = new Rooms(broker, codec, settings.pingSeconds(), settings.recoveryMax(), this::finish);
         this.heartbeat = new Heartbeat(this, settings.pingSeconds(), settings.idleSeconds(), nodeId);
+        this.tokenRefresh = new TokenRefresh(admission);
     }
 
     /**
@@ -125,6 +128,7 @@ public final class Hub implements AutoCloseable {
             return null;
         }
         Client client = clients.create(clients.nextNumber(), connection, null, null);
+        client.authenticated(verdict);
         clients.register(client);
         Fanout<Client> fanout = new Fanout<>();
         classic.join(client, fanout);
@@ -178,11 +182,12 @@ public final class Hub implements AutoCloseable {
             connection.close(Closure.TRY_AGAIN_LATER);
             return null;
         }
+        client.authenticated(verdict);
         clients.register(client);
         return client;
     }
 
-    /** Serves one decoded room frame: publish, presence, ping, or an error reply for a rejected one. */
+    /** Serves one decoded room frame: publish, presence, ping, refresh, or an error reply for a rejected one. */
     public void onFrame(Client client, Inbound frame) {
         if (frame instanceof Inbound.TooBig) {
             close(client, Closure.MESSAGE_TOO_BIG);
@@ -200,6 +205,8 @@ public final class Hub implements AutoCloseable {
             reply(client, new Outbound.Presence(client.room().name(), client.room().members()));
         } else if (frame instanceof Inbound.Ping ping) {
             reply(client, new Outbound.Pong(ping.ref()));
+        } else if (frame instanceof Inbound.Refresh refresh) {
+            reply(client, tokenRefresh.refresh(client, refresh));
         } else if (frame instanceof Inbound.Rejected rejected) {
             reply(client, new Outbound.Error(rejected.code(), rejected.message(), rejected.ref()));
         }
@@ -346,6 +353,19 @@ public final class Hub implements AutoCloseable {
         for (Client client : clients.all()) {
             if (now - client.lastHeardNanos() > idleNanos) {
                 close(client, Closure.IDLE_TIMEOUT);
+            }
+        }
+    }
+
+    /** Closes with 4001 {@code token expired} every client whose token's {@code exp} has passed. */
+    void closeExpired() {
+        closeExpired(clock.instant());
+    }
+
+    void closeExpired(Instant now) {
+        for (Client client : clients.all()) {
+            if (client.tokenExpiredAt(now) && close(client, Closure.TOKEN_EXPIRED)) {
+                LOG.fine(() -> "connection " + client.number() + ": its token expired; closed with 4001");
             }
         }
     }

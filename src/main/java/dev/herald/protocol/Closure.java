@@ -18,7 +18,12 @@ public enum Closure {
     INTERNAL_ERROR(1011, "internal error", LeaveReason.ERROR),
     SERVICE_RESTART(1012, "service restart", LeaveReason.CLOSED),
     TRY_AGAIN_LATER(1013, "try again later", LeaveReason.POLICY),
-    SLOW_CONSUMER(4000, "slow consumer", LeaveReason.SLOW);
+    SLOW_CONSUMER(4000, "slow consumer", LeaveReason.SLOW),
+    /**
+     * The token the session was opened (or last refreshed) with has passed its {@code exp} (an extension). The
+     * room hears {@code policy}, as for 1008 {@code unauthorized}: the authentication policy ended the session.
+     */
+    TOKEN_EXPIRED(4001, "token expired", LeaveReason.POLICY);
 
     private final int code;
     private final String reason;

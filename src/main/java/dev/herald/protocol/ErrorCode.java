@@ -13,7 +13,12 @@ public enum ErrorCode {
     /** Frames were dropped for this lagging client (policies drop-oldest and conflate); {@code count} says how many. */
     DROPPED("dropped"),
     /** The broker could not take the message (protocol.md §7); nothing was published, the connection stays open. */
-    UNAVAILABLE("unavailable");
+    UNAVAILABLE("unavailable"),
+    /**
+     * A {@code refresh} whose token was refused (an extension); the connection stays open and the session still
+     * ends at the current token's {@code exp}.
+     */
+    UNAUTHORIZED("unauthorized");
 
     private final String wireName;
 

@@ -27,7 +27,8 @@ public final class FrameCodec {
     private static final Map<String, Set<String>> STRING_FIELDS = Map.of(
             "publish", Set.of("text", "ref", "key"),
             "presence", Set.of(),
-            "ping", Set.of("ref"));
+            "ping", Set.of("ref"),
+            "refresh", Set.of("token"));
 
     private final Jsonb jsonb = JsonbBuilder.create();
 
@@ -48,7 +49,7 @@ public final class FrameCodec {
         // A ref that is not valid Unicode is never echoed: it could not be sent back.
         String ref = object.get("ref") instanceof JsonString s && !hasLoneSurrogate(s.getString()) ? s.getString() : null;
         if (!(object.get("type") instanceof JsonString type) || !STRING_FIELDS.containsKey(type.getString())) {
-            return reject(ErrorCode.UNKNOWN_TYPE, "type must be one of publish, presence, ping", ref);
+            return reject(ErrorCode.UNKNOWN_TYPE, "type must be one of publish, presence, ping, refresh", ref);
         }
         for (String field : STRING_FIELDS.get(type.getString())) {
             JsonValue value = object.get(field);
@@ -77,6 +78,9 @@ public final class FrameCodec {
         }
         if (frame instanceof Inbound.Publish publish && (publish.text() == null || publish.text().isBlank())) {
             return reject(ErrorCode.BAD_MESSAGE, "text must be 1 or more characters and not only white space", ref);
+        }
+        if (frame instanceof Inbound.Refresh refresh && (refresh.token() == null || refresh.token().isEmpty())) {
+            return reject(ErrorCode.BAD_MESSAGE, "token must be a JWT, as in herald.bearer.<JWT>", ref);
         }
         return frame;
     }

@@ -10,7 +10,8 @@ import jakarta.json.bind.annotation.JsonbTypeInfo;
 @JsonbTypeInfo(key = "type", value = {
         @JsonbSubtype(alias = "publish", type = Inbound.Publish.class),
         @JsonbSubtype(alias = "presence", type = Inbound.PresenceRequest.class),
-        @JsonbSubtype(alias = "ping", type = Inbound.Ping.class)})
+        @JsonbSubtype(alias = "ping", type = Inbound.Ping.class),
+        @JsonbSubtype(alias = "refresh", type = Inbound.Refresh.class)})
 public sealed interface Inbound {
 
     /** Longest accepted {@code ref}. */
@@ -29,6 +30,19 @@ public sealed interface Inbound {
 
     /** Application-level ping, for browsers that cannot send protocol pings. */
     record Ping(String ref) implements Inbound {
+    }
+
+    /**
+     * A new token for the session (an extension): the JWT alone, as it would follow {@code herald.bearer.} in the
+     * handshake. Its {@code exp} becomes the session's deadline once it is verified.
+     */
+    record Refresh(String token) implements Inbound {
+
+        /** Tokens are never logged, so a record's usual {@code toString} would not do. */
+        @Override
+        public String toString() {
+            return "Refresh[token=(redacted)]";
+        }
     }
 
     /** A frame over the maximum message size; the connection is closed with 1009. */

@@ -16,6 +16,7 @@ import java.util.List;
         @JsonbSubtype(alias = "ack", type = Outbound.Ack.class),
         @JsonbSubtype(alias = "presence", type = Outbound.Presence.class),
         @JsonbSubtype(alias = "pong", type = Outbound.Pong.class),
+        @JsonbSubtype(alias = "refreshed", type = Outbound.Refreshed.class),
         @JsonbSubtype(alias = "error", type = Outbound.Error.class)})
 public sealed interface Outbound {
 
@@ -53,6 +54,13 @@ public sealed interface Outbound {
 
     /** Reply to a ping; {@code ref} is omitted when the ping had none. */
     record Pong(String ref) implements Outbound {
+    }
+
+    /**
+     * Reply to an accepted {@code refresh} (an extension): the session now ends at {@code exp}, in seconds since the
+     * epoch as in the token; omitted when the new token has none.
+     */
+    record Refreshed(Long exp) implements Outbound {
     }
 
     /**

@@ -6,6 +6,7 @@ import static dev.herald.it.Frames.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.ECDSASigner;
@@ -40,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * JWT authentication (protocol.md §5) on a real server: each refused token closes with 1008 unauthorized
- * before any welcome, while an authenticated bystander in the same room keeps being served.
+ * before any welcome, while an authenticated bystander in the same room keeps being served; and (an extension)
+ * a session is closed with 4001 when its token expires, unless it sent a {@code refresh} first.
  */
 @Timeout(60)
 class StandaloneAuthIT {
@@ -145,6 +147,46 @@ class StandaloneAuthIT {
     }
 
     @Test
+    void aSessionIsClosedWith4001AtItsTokensExpUnlessItRefreshedFirst() throws Exception {
+        URI base = startWithSecret();
+        Instant exp = Instant.ofEpochSecond(Instant.now().getEpochSecond() + 3); // whole seconds: 2 to 3 s away
+        String annToken = Tokens.sign(Tokens.valid("ann").expirationTime(Date.from(exp)), JWSAlgorithm.HS256, SIGNER);
+        String bobToken = Tokens.sign(Tokens.withRooms(Tokens.valid("bob"), "lobby").expirationTime(Date.from(exp)),
+                JWSAlgorithm.HS256, SIGNER);
+        String bobRenewal = Tokens.sign(Tokens.withRooms(Tokens.valid("bob"), "lobby"), JWSAlgorithm.HS256, SIGNER);
+        String carolToken = Tokens.sign(Tokens.valid("carol"), JWSAlgorithm.HS256, SIGNER);
+        URI lobby = base.resolve("rooms/lobby");
+        // Each joins once the one before is welcomed, so that the joins happen in this order.
+        try (HeraldClient ann = welcomed(connect(lobby, annToken));
+             HeraldClient bob = welcomed(connect(lobby, bobToken));
+             HeraldClient carol = welcomed(connect(lobby, carolToken))) {
+            expect(ann, "joined");
+            expect(ann, "joined");
+            expect(bob, "joined");
+
+            bob.refresh(bobRenewal);
+            JsonObject refreshed = expect(bob, "refreshed");
+            assertTrue(refreshed.getJsonNumber("exp").longValue() > exp.getEpochSecond() + 60, refreshed.toString());
+
+            // A bounded wait for ann's deadline to pass and the server's once-a-second sweep to close it.
+            CloseStatus closed = ann.awaitClose(Duration.between(Instant.now(), exp).plus(WAIT));
+            assertEquals(new CloseStatus(4001, "token expired"), closed);
+            assertFalse(Instant.now().isBefore(exp), "closed before its token's exp " + exp);
+            for (HeraldClient member : new HeraldClient[] {bob, carol}) {
+                JsonObject left = expect(member, "left");
+                assertEquals("ann", left.getJsonObject("member").getString("name"));
+                assertEquals("policy", left.getString("reason"));
+            }
+
+            // Bob's first token expired in the same sweep as ann's, so by now it would have closed him.
+            carol.sendText(publish("bob is still here"));
+            assertEquals("bob is still here", expect(bob, "message").getString("text"));
+            assertTrue(bob.isOpen(), "the refreshed session outlives its first token");
+            assertFalse(bob.closeStatus().isDone(), "closed: " + bob.closeStatus().getNow(null));
+        }
+    }
+
+    @Test
     void rs256PublicKeysAndEs256JwksAreAccepted() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
@@ -171,6 +213,11 @@ class StandaloneAuthIT {
         try (HeraldClient client = connect(StandaloneFixture.base(server).resolve("rooms/keys"), es256)) {
             assertEquals("ec-user", expect(client, "welcome").getJsonObject("you").getString("name"));
         }
+    }
+
+    private static HeraldClient welcomed(HeraldClient client) throws Exception {
+        expect(client, "welcome");
+        return client;
     }
 
     private static void assertRefused(HeraldClient client, String why) throws Exception {

@@ -1,6 +1,7 @@
 package dev.herald.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import java.util.List;
@@ -51,6 +52,16 @@ class FrameCodecTest {
         assertInstanceOf(Inbound.PresenceRequest.class, codec.decode("{\"type\":\"presence\"}"));
         assertEquals(new Inbound.Ping("p"), codec.decode("{\"type\":\"ping\",\"ref\":\"p\"}"));
         assertEquals(new Inbound.Ping(null), codec.decode("{\"type\":\"ping\"}"));
+        assertEquals(new Inbound.Refresh("h.p.s"), codec.decode("{\"type\":\"refresh\",\"token\":\"h.p.s\"}"));
+    }
+
+    @Test
+    void encodesRefreshedAndNeverPrintsARefreshToken() {
+        assertEquals("{\"type\":\"refreshed\",\"exp\":1767225600}", codec.encode(new Outbound.Refreshed(1767225600L)));
+        assertEquals("{\"type\":\"refreshed\"}", codec.encode(new Outbound.Refreshed(null)));
+        assertEquals("{\"type\":\"error\",\"code\":\"unauthorized\",\"message\":\"no\"}",
+                codec.encode(new Outbound.Error(ErrorCode.UNAUTHORIZED, "no", null)));
+        assertFalse(new Inbound.Refresh("secret.token.value").toString().contains("secret"));
     }
 
     @ParameterizedTest
@@ -71,6 +82,9 @@ class FrameCodecTest {
             "{\"type\":\"ping\",\"ref\":\"\"}          | bad_message",
             "{\"type\":\"publish\",\"text\":\"a\",\"key\":\"\"} | bad_message",
             "{\"type\":\"publish\",\"text\":\"a\",\"key\":7}  | bad_message",
+            "{\"type\":\"refresh\"}                    | bad_message",
+            "{\"type\":\"refresh\",\"token\":\"\"}      | bad_message",
+            "{\"type\":\"refresh\",\"token\":5}         | bad_message",
     })
     void rejectsWithTheDocumentedCode(String frame, String code) {
         Inbound decoded = codec.decode(frame.trim());

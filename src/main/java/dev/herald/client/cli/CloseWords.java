@@ -38,6 +38,7 @@ final class CloseWords {
             case 1013 -> "try again later";
             case 1015 -> "TLS failure";
             case 4000 -> "slow consumer";
+            case 4001 -> "token expired";
             default -> code >= 4000 ? "application close" : "close";
         };
     }
@@ -65,6 +66,7 @@ final class CloseWords {
             case 1013 -> "the server reached a connection limit; connect again later";
             case 1015 -> "the TLS handshake failed";
             case 4000 -> "this client read too slowly and its outbound queue overflowed";
+            case 4001 -> "the sign-in token passed its expiry time; connect again with a new token";
             default -> "";
         };
     }
