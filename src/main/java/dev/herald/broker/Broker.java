@@ -1,6 +1,9 @@
 package dev.herald.broker;
 
+import dev.herald.protocol.LeaveReason;
+import dev.herald.protocol.Member;
 import java.util.concurrent.CompletionStage;
+import java.util.function.LongSupplier;
 
 /**
  * What the nodes of a deployment share about rooms: each room's order (offsets within an epoch), its history,
@@ -11,9 +14,13 @@ import java.util.concurrent.CompletionStage;
  * in offset order per room, once the node {@link #subscribe subscribed} to the room. A message published on
  * this node comes back through the sink like one from another node.
  *
- * <p>Locking contract: {@link #subscribe}, {@link #unsubscribe} and {@link #history} may be called while the
- * caller holds its own room lock, so they must never call the sink synchronously. {@link #publish} may call
- * the sink on the caller's thread, so it must be called with no room lock held.
+ * <p>Presence is the broker's too: each node keeps its own members, and the broker tells every node of the
+ * others' joins and departures, including those of a node that died ({@code node_lost}).
+ *
+ * <p>Locking contract: {@link #subscribe}, {@link #unsubscribe}, {@link #joined}, {@link #left} and
+ * {@link #history} may be called while the caller holds its own room lock, so they must never call the sink
+ * synchronously. {@link #publish} and {@link #classic} may call the sink on the caller's thread, so they must be
+ * called with no room lock held.
  */
 public interface Broker extends AutoCloseable {
 
@@ -21,12 +28,13 @@ public interface Broker extends AutoCloseable {
     void start(BrokerSink sink);
 
     /**
-     * This node has members in {@code room} now: deliver its messages from here on. Subscriptions are counted:
-     * each call is matched by one {@link #unsubscribe}.
+     * This node has members in {@code room} now: deliver its messages and the other nodes' presence changes from
+     * here on. Subscriptions are counted: each call is matched by one {@link #unsubscribe}.
      *
-     * @return the room's epoch and latest offset at the moment the subscription began
+     * @return the room's epoch and latest offset, and its members on other nodes, when the subscription began
+     * @throws BrokerUnavailableException when the broker cannot tell where the room stands
      */
-    RoomState subscribe(String room);
+    Subscription subscribe(String room);
 
     /** This node has no members in {@code room} any more. The room's history is still kept for its time. */
     void unsubscribe(String room);
@@ -43,6 +51,29 @@ public interface Broker extends AutoCloseable {
      * current epoch, with the room's epoch and latest offset at the moment of reading.
      */
     CompletionStage<History> history(String room, long since, int limit);
+
+    /**
+     * A member joined {@code room} on this node: the other nodes' members are told. The caller holds its room
+     * lock; the broker never calls the sink from here.
+     */
+    void joined(String room, Member member);
+
+    /** A member of this node left {@code room}: the other nodes' members are told why. */
+    void left(String room, Member member, LeaveReason reason);
+
+    /**
+     * The number of a new classic client: from {@code nodeNumbers} when the broker serves one node, unique across
+     * the cluster otherwise (protocol.md §1, §7).
+     *
+     * @throws BrokerUnavailableException when a cluster-wide number cannot be had now
+     */
+    long classicNumber(LongSupplier nodeNumbers);
+
+    /**
+     * Sends {@code text} to every classic client of every node, this one included, through the sink's
+     * {@link BrokerSink#classic}. While the broker is unavailable the text is dropped (protocol.md §7).
+     */
+    void classic(String text);
 
     /** Stops delivering and releases the broker's threads and connections. */
     @Override

@@ -1,9 +1,17 @@
 package dev.herald.broker;
 
-/** Where a broker delivers the messages of the rooms this node subscribed to: the hub. */
-@FunctionalInterface
+/**
+ * Where a broker delivers what this node subscribed to: the hub. Calls may arrive on any thread the broker uses;
+ * within a room, messages and presence changes arrive in the order the broker made them.
+ */
 public interface BrokerSink {
 
-    /** One message, in offset order within its room; it may arrive on any thread the broker uses. */
+    /** One message, in offset order within its room. */
     void deliver(Published message);
+
+    /** A member joined or left {@code room} on another node. */
+    void presence(String room, PresenceChange change);
+
+    /** A text for every classic client on this node: an announcement or a {@code Client(n) said:} line. */
+    void classic(String text);
 }

@@ -1,6 +1,9 @@
 package dev.herald.broker;
 
+import dev.herald.protocol.LeaveReason;
+import dev.herald.protocol.Member;
 import dev.herald.protocol.Outbound;
+import java.util.List;
 import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -63,10 +66,29 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public RoomState subscribe(String room) {
+    public Subscription subscribe(String room) {
         RoomLog log = live(room);
         log.subscribe();
-        return log.state();
+        return new Subscription(log.state(), List.of()); // one node: nobody is elsewhere
+    }
+
+    /** One node: there is no other node to tell. */
+    @Override
+    public void joined(String room, Member member) {
+    }
+
+    @Override
+    public void left(String room, Member member, LeaveReason reason) {
+    }
+
+    @Override
+    public long classicNumber(LongSupplier nodeNumbers) {
+        return nodeNumbers.getAsLong();
+    }
+
+    @Override
+    public void classic(String text) {
+        sink.classic(text);
     }
 
     @Override

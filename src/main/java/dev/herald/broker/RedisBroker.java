@@ -1,11 +1,14 @@
 package dev.herald.broker;
 
 import dev.herald.config.BrokerSettings;
+import dev.herald.protocol.LeaveReason;
+import dev.herald.protocol.Member;
 import dev.herald.protocol.Outbound;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,14 +20,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The broker of a cluster (protocol.md §7): every node shares each room's order and history through Redis. A
+ * The broker of a cluster (protocol.md §7): every node shares each room's order, history and members, and the
+ * classic endpoint's texts, through Redis. A
  * publish is one script that allocates the offset, appends to the room's capped history stream and publishes on
  * the room's channel; a node subscribes to that channel only while it has members in the room, and each room's
  * {@link RoomFeed} turns the channel into a gapless, ordered stream, repairing from history what pub/sub lost.
+ * Members are {@link ClusterPresence}'s.
  *
  * <p>Threads: Lettuce's I/O threads hand every message and reply to this broker's one event thread, which runs
  * all the feeds and calls the sink; so deliveries are in order per room and never on a Redis I/O thread.
@@ -45,6 +51,7 @@ public final class RedisBroker implements Broker {
     private final RedisLink link;
     private final Map<String, Integer> subscriptions = new HashMap<>();
     private final ConcurrentHashMap<String, RoomFeed> feeds = new ConcurrentHashMap<>();
+    private final ClusterPresence presence;
     private volatile BrokerSink sink;
 
     /**
@@ -59,7 +66,8 @@ public final class RedisBroker implements Broker {
             thread.setDaemon(true);
             return thread;
         });
-        this.link = new RedisLink(settings, nodeId, new Listener(), events);
+        this.link = new RedisLink(settings, nodeId, new Listener(), events, this::linked);
+        this.presence = new ClusterPresence(nodeId, link, wire, historyMillis, this::newEpoch);
     }
 
     @Override
@@ -67,6 +75,18 @@ public final class RedisBroker implements Broker {
         this.sink = deliverTo;
         link.connect();
         events.scheduleWithFixedDelay(guarded("touch", this::touchAll), TOUCH_SECONDS, TOUCH_SECONDS, TimeUnit.SECONDS);
+        events.scheduleWithFixedDelay(guarded("heartbeat", this::beat), 0, ClusterPresence.BEAT_SECONDS,
+                TimeUnit.SECONDS);
+    }
+
+    /** Both connections are up (the first time): every node hears the classic endpoint's channel. */
+    private void linked() {
+        link.pubsub().subscribe(RedisKeys.classicChannel()).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "cannot subscribe to the classic channel; retrying at the next reconnection",
+                        failure);
+            }
+        });
     }
 
     /**
@@ -76,13 +96,13 @@ public final class RedisBroker implements Broker {
      * @throws BrokerUnavailableException when Redis does not answer
      */
     @Override
-    public RoomState subscribe(String room) {
+    public Subscription subscribe(String room) {
         CompletionStage<?> subscribed = null;
         RoomFeed feed;
         synchronized (subscriptions) {
             // Issued under the lock, so that this channel's SUBSCRIBE and UNSUBSCRIBE reach Redis in call order.
             if (subscriptions.merge(room, 1, Integer::sum) == 1) {
-                feed = new RoomFeed(room, message -> sink.deliver(message), this::readForRepair);
+                feed = new RoomFeed(room, sink, this::readForRepair);
                 feeds.put(room, feed);
                 try {
                     subscribed = link.pubsub().subscribe(RedisKeys.channel(room));
@@ -97,11 +117,14 @@ public final class RedisBroker implements Broker {
             if (subscribed != null) {
                 await(subscribed);
             }
-            RoomState at = await(position(room));
+            Snapshot snapshot = await(snapshot(room));
+            List<Member> others = presence.othersAlive(room, snapshot.members());
             if (subscribed != null) {
-                events.execute(guarded("start", () -> feed.start(at)));
+                events.execute(guarded("start", () -> feed.start(snapshot.at(), snapshot.presenceSeq(), others)));
+                return new Subscription(snapshot.at(), others);
             }
-            return at;
+            // A second subscription here (an old room of this name is still closing): what the feed knows.
+            return new Subscription(snapshot.at(), await(CompletableFuture.supplyAsync(feed::elsewhere, events)));
         } catch (BrokerUnavailableException e) {
             unsubscribe(room);
             throw e;
@@ -124,8 +147,41 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public void joined(String room, Member member) {
+        presence.joined(room, member);
+    }
+
+    @Override
+    public void left(String room, Member member, LeaveReason reason) {
+        presence.left(room, member, reason);
+    }
+
+    /** Numbers are unique across the cluster: one counter in Redis. Blocks for one round trip. */
+    @Override
+    public long classicNumber(LongSupplier nodeNumbers) {
+        try {
+            return await(link.commands().incr(RedisKeys.classicNumbers()));
+        } catch (RuntimeException e) {
+            throw unavailable("number a classic client", e);
+        }
+    }
+
+    @Override
+    public void classic(String text) {
+        try {
+            link.commands().publish(RedisKeys.classicChannel(), text).whenComplete((receivers, failure) -> {
+                if (failure != null) {
+                    LOG.fine(() -> "dropped a classic text: " + failure);
+                }
+            });
+        } catch (BrokerUnavailableException e) {
+            LOG.fine(() -> "dropped a classic text: " + e.getMessage()); // protocol.md §7: dropped while Redis is down
+        }
+    }
+
+    @Override
     public CompletionStage<RoomState> publish(String room, Draft draft) {
-        String[] keys = {RedisKeys.meta(room), RedisKeys.log(room), RedisKeys.channel(room)};
+        String[] keys = RedisKeys.room(room);
         CompletableFuture<RoomState> ack = new CompletableFuture<>();
         try {
             RedisScripts.PUBLISH.run(link.commands(), keys, newEpoch(), Long.toString(historyMillis),
@@ -153,7 +209,7 @@ public final class RedisBroker implements Broker {
     @Override
     public CompletionStage<History> history(String room, long since, int limit) {
         try {
-            return RedisScripts.HISTORY.run(link.commands(), roomKeys(room), newEpoch(), Long.toString(historyMillis),
+            return RedisScripts.HISTORY.run(link.commands(), RedisKeys.room(room), newEpoch(), Long.toString(historyMillis),
                             Long.toString(since), Integer.toString(limit), Long.toString(historyMillis))
                     .handle((reply, failure) -> {
                         if (failure != null) {
@@ -168,6 +224,9 @@ public final class RedisBroker implements Broker {
 
     @Override
     public void close() {
+        if (link.connected()) {
+            presence.leaveAll();
+        }
         events.shutdownNow();
         link.close();
         wire.close();
@@ -200,11 +259,40 @@ public final class RedisBroker implements Broker {
         }
     }
 
+    /** Beats this node's heart, then reaps in its rooms the members of nodes that stopped beating. */
+    private void beat() {
+        if (!link.connected()) {
+            return;
+        }
+        presence.beat().whenComplete((ok, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.FINE, "heartbeat failed", failure);
+                return;
+            }
+            events.execute(guarded("reap", () -> feeds.values().forEach(feed ->
+                    presence.reapDead(feed.room(), feed.elsewhere()))));
+        });
+    }
+
+    /** The link came back: what each room missed meanwhile, in messages and in members, is put right. */
+    private void reconcile(RoomFeed feed) {
+        feed.linkBack();
+        snapshot(feed.room()).whenComplete((snapshot, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.FINE, "cannot reconcile the members of room " + feed.room() + " yet", failure);
+                return;
+            }
+            presence.restore(feed.room(), snapshot.members());
+            List<Member> others = presence.othersAlive(feed.room(), snapshot.members());
+            events.execute(guarded("reconcile", () -> feed.reconcile(others)));
+        });
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------
 
     private CompletionStage<RoomState> position(String room) {
         try {
-            return RedisScripts.POSITION.run(link.commands(), roomKeys(room), newEpoch(), Long.toString(historyMillis))
+            return RedisScripts.POSITION.run(link.commands(), RedisKeys.room(room), newEpoch(), Long.toString(historyMillis))
                     .thenApply(reply -> new RoomState(text(reply.get(0)), number(reply.get(1))));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -232,8 +320,24 @@ public final class RedisBroker implements Broker {
         return new History(text(reply.get(0)), number(reply.get(1)), messages);
     }
 
-    private static String[] roomKeys(String room) {
-        return new String[] {RedisKeys.meta(room), RedisKeys.log(room)};
+    /** What {@code room-snapshot.lua} read: the room's position, presence sequence and members (id to name). */
+    private record Snapshot(RoomState at, long presenceSeq, Map<String, String> members) {
+    }
+
+    private CompletionStage<Snapshot> snapshot(String room) {
+        try {
+            return RedisScripts.SNAPSHOT.run(link.commands(), RedisKeys.room(room), newEpoch(), Long.toString(historyMillis))
+                    .thenApply(reply -> {
+                        Map<String, String> members = new LinkedHashMap<>();
+                        for (int i = 3; i + 1 < reply.size(); i += 2) {
+                            members.put(text(reply.get(i)), text(reply.get(i + 1)));
+                        }
+                        return new Snapshot(new RoomState(text(reply.get(0)), number(reply.get(1))),
+                                number(reply.get(2)), members);
+                    });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private String newEpoch() {
@@ -282,7 +386,23 @@ public final class RedisBroker implements Broker {
 
         @Override
         public void message(String channel, String payload) {
+            if (channel.equals(RedisKeys.classicChannel())) {
+                events.execute(guarded("classic", () -> sink.classic(payload)));
+                return;
+            }
             String room = RedisKeys.roomOf(channel);
+            RedisWire.SequencedPresence change = room == null ? null : wire.decodePresence(payload);
+            if (change != null) {
+                if (!presence.isLocal(change.change().member().id())) {
+                    events.execute(guarded("presence", () -> {
+                        RoomFeed feed = feeds.get(room);
+                        if (feed != null) {
+                            feed.onPresence(change.seq(), change.change());
+                        }
+                    }));
+                }
+                return;
+            }
             Published message = room == null ? null : wire.decodePublished(room, payload);
             if (message == null) {
                 LOG.warning(() -> "ignored a payload on channel " + channel + " that is not a Herald message");
@@ -306,7 +426,7 @@ public final class RedisBroker implements Broker {
             events.execute(guarded("resubscribed", () -> {
                 RoomFeed feed = feeds.get(room);
                 if (feed != null) {
-                    feed.linkBack();
+                    reconcile(feed);
                 } else {
                     synchronized (subscriptions) {
                         if (!subscriptions.containsKey(room)) {

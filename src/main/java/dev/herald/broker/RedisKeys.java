@@ -23,6 +23,31 @@ final class RedisKeys {
         return PREFIX + "{" + room + "}:log";
     }
 
+    /** The hash of the room's members on every node: member id to display name. */
+    static String members(String room) {
+        return PREFIX + "{" + room + "}:members";
+    }
+
+    /** A room script's keys, in the order the scripts expect them. */
+    static String[] room(String room) {
+        return new String[] {meta(room), log(room), members(room), channel(room)};
+    }
+
+    /** The sorted set of live nodes, scored by their last heartbeat (Redis's clock, ms). */
+    static String nodes() {
+        return PREFIX + "nodes";
+    }
+
+    /** The counter of classic clients' numbers, cluster-wide. */
+    static String classicNumbers() {
+        return PREFIX + "classic:numbers";
+    }
+
+    /** The channel of the classic endpoint's texts, which every node subscribes to. */
+    static String classicChannel() {
+        return PREFIX + "classic";
+    }
+
     /** The channel every node with members in the room subscribes to. */
     static String channel(String room) {
         return PREFIX + "{" + room + "}" + CHANNEL_SUFFIX;

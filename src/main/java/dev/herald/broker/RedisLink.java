@@ -36,13 +36,15 @@ final class RedisLink implements AutoCloseable {
     private final RedisClient client;
     private final RedisPubSubListener<String, String> listener;
     private final ScheduledExecutorService scheduler;
+    private final Runnable linked;
     private final String where;
     private volatile StatefulRedisConnection<String, String> commands;
     private volatile StatefulRedisPubSubConnection<String, String> pubsub;
     private volatile boolean closed;
 
+    /** @param linked run once, when both connections are first made */
     RedisLink(BrokerSettings settings, String nodeId, RedisPubSubListener<String, String> listener,
-              ScheduledExecutorService scheduler) {
+              ScheduledExecutorService scheduler, Runnable linked) {
         RedisURI uri = RedisURI.create(settings.redisUrl());
         RedisURI.Builder builder = RedisURI.builder(uri).withClientName("herald-" + nodeId).withTimeout(COMMAND_TIMEOUT);
         String password = password(settings);
@@ -64,6 +66,7 @@ final class RedisLink implements AutoCloseable {
                 .build());
         this.listener = listener;
         this.scheduler = scheduler;
+        this.linked = linked;
     }
 
     /** Connects now, or keeps trying every second in the background. */
@@ -81,6 +84,7 @@ final class RedisLink implements AutoCloseable {
                 pubsub = connection;
             }
             LOG.info(() -> "connected to Redis at " + where);
+            linked.run();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "cannot reach Redis at " + where + "; trying again in " + RETRY.toSeconds() + " s: "
                     + e.getMessage());

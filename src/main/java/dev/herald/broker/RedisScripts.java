@@ -16,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The Lua scripts that keep a room's order in Redis, each one atomic: where a room stands, publish, and a read of
- * its history. Each starts with {@code room-epoch.lua}, so that all of them agree on the room's epoch. They run by
+ * The Lua scripts that keep a room's order and members in Redis, each one atomic: where a room stands, publish, a
+ * read of its history, joins and departures; and the nodes' heartbeats. Each room script starts with
+ * {@code room-epoch.lua}, so that all of them agree on the room's epoch. They run by
  * their SHA-1; a Redis that does not know a script yet (a new or restarted one) gets its text once.
  */
 final class RedisScripts {
@@ -38,15 +39,27 @@ final class RedisScripts {
         }
     }
 
-    static final Script POSITION = load("room-position");
-    static final Script PUBLISH = load("room-publish");
-    static final Script HISTORY = load("room-history");
+    static final Script POSITION = roomScript("room-position");
+    static final Script SNAPSHOT = roomScript("room-snapshot");
+    static final Script PUBLISH = roomScript("room-publish");
+    static final Script HISTORY = roomScript("room-history");
+    static final Script JOIN = roomScript("room-join");
+    static final Script LEAVE = roomScript("room-leave");
+    static final Script NODE_BEAT = nodeScript("node-beat");
+    static final Script NODE_ALIVE = nodeScript("node-alive");
 
     private RedisScripts() {
     }
 
-    private static Script load(String name) {
+    /** A script on one room's keys: it starts by settling the room's epoch. */
+    private static Script roomScript(String name) {
         String text = resource("room-epoch") + "\n" + resource(name);
+        return new Script(name, text, sha1(text));
+    }
+
+    /** A script on the cluster's node list. */
+    private static Script nodeScript(String name) {
+        String text = resource(name);
         return new Script(name, text, sha1(text));
     }
 

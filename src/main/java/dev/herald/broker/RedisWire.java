@@ -1,13 +1,16 @@
 package dev.herald.broker;
 
+import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
 import dev.herald.protocol.Outbound;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import java.util.Locale;
 
 /**
- * How a room message travels through Redis: its draft as JSON in the history stream, and on the room's channel
- * as {@code epoch \n offset \n json}, so that a node reads the order without parsing the message. Each node decodes
+ * How a room's events travel through Redis: a message's draft as JSON in the history stream, and on the room's
+ * channel as {@code epoch \n offset \n json}, so that a node reads the order without parsing the message; a
+ * presence change as {@code P \n seq \n json} (an epoch is never {@code P}: epochs are lower-case base 36). Each node decodes
  * a message once, whatever the number of its members.
  */
 final class RedisWire {
@@ -16,7 +19,36 @@ final class RedisWire {
     public record Stored(String fromId, String fromName, String text, String ts, String key) {
     }
 
+    /** A presence change as it travels: {@code reason} is a {@link LeaveReason} wire name, or null for a join. */
+    public record Change(String id, String name, String reason) {
+    }
+
+    /** A presence change from a room's channel, with its place in the room's presence sequence. */
+    record SequencedPresence(long seq, PresenceChange change) {
+    }
+
+    private static final String PRESENCE = "P";
+
     private final Jsonb jsonb = JsonbBuilder.create();
+
+    /** The JSON of a presence change, for the join and leave scripts, which prefix it with its sequence. */
+    String encode(PresenceChange change) {
+        return jsonb.toJson(new Change(change.member().id(), change.member().name(),
+                change.joined() ? null : change.reason().wireName()));
+    }
+
+    /** A presence change from the room's channel, or {@code null} if {@code payload} is a message. */
+    SequencedPresence decodePresence(String payload) {
+        if (!payload.startsWith(PRESENCE + "\n")) {
+            return null;
+        }
+        int second = payload.indexOf('\n', PRESENCE.length() + 1);
+        long seq = Long.parseLong(payload, PRESENCE.length() + 1, second, 10);
+        Change change = jsonb.fromJson(payload.substring(second + 1), Change.class);
+        Member member = new Member(change.id(), change.name());
+        return new SequencedPresence(seq, change.reason() == null ? PresenceChange.joined(member)
+                : PresenceChange.left(member, LeaveReason.valueOf(change.reason().toUpperCase(Locale.ROOT))));
+    }
 
     String encode(Draft draft) {
         return jsonb.toJson(new Stored(draft.from().id(), draft.from().name(), draft.text(), draft.ts(), draft.key()));

@@ -1,7 +1,10 @@
 package dev.herald.broker;
 
+import dev.herald.protocol.LeaveReason;
+import dev.herald.protocol.Member;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 /**
- * One room's stream of messages into this node from Redis, in offset order with no gap and no repeat. Pub/sub
+ * One room's stream of messages into this node from Redis, in offset order with no gap and no repeat, and its
+ * members on the other nodes, each join and departure told once. Pub/sub
  * alone loses messages while a node's link is down, so the feed watches the offsets: a jump, a link that comes
  * back, or a touch that finds the room further on than delivered makes it read the missing range from the room's
  * history, and it delivers that range before anything newer. Meanwhile newer messages wait in {@code pending}.
@@ -31,6 +35,10 @@ final class RoomFeed {
     private final Repairs repairs;
     private final TreeMap<Long, Published> pending = new TreeMap<>();
     private final TreeMap<Long, List<CompletableFuture<RoomState>>> acks = new TreeMap<>();
+    /** The room's members on other nodes, as this node knows them. */
+    private final Map<String, Member> elsewhere = new LinkedHashMap<>();
+    /** Presence changes that arrived before the snapshot: those it already includes are dropped at start. */
+    private final List<SequencedChange> earlyChanges = new ArrayList<>();
     private String epoch;
     private long delivered;
     /** Offsets up to here were looked for in history already: what is still missing below it is lost. */
@@ -49,13 +57,68 @@ final class RoomFeed {
         return room;
     }
 
-    /** The subscription is in place and the room stood at {@code at}: deliver what follows it. */
-    void start(RoomState at) {
+    /**
+     * The subscription is in place and the room stood at {@code at}, with presence sequence {@code presenceSeq}
+     * and {@code others} on other nodes: deliver what follows.
+     */
+    void start(RoomState at, long presenceSeq, List<Member> others) {
         epoch = at.epoch();
         delivered = at.offset();
         searchedUpTo = at.offset();
+        others.forEach(member -> elsewhere.put(member.id(), member));
         started = true;
+        for (SequencedChange early : earlyChanges) {
+            if (early.seq() > presenceSeq) {
+                apply(early.change());
+            }
+        }
+        earlyChanges.clear();
         drainPending();
+    }
+
+    /** A member joined or left on another node; numbered in the room's presence sequence. */
+    void onPresence(long seq, PresenceChange change) {
+        if (closed) {
+            return;
+        }
+        if (!started) {
+            earlyChanges.add(new SequencedChange(seq, change));
+            return;
+        }
+        apply(change);
+    }
+
+    /**
+     * After the link came back: {@code others} is who is on other nodes now. Changes missed meanwhile are told as
+     * if they had arrived (a departure missed this way is reported with reason {@code closed}).
+     */
+    void reconcile(List<Member> others) {
+        if (closed || !started) {
+            return;
+        }
+        Map<String, Member> now = new LinkedHashMap<>();
+        others.forEach(member -> now.put(member.id(), member));
+        for (Member gone : List.copyOf(elsewhere.values())) {
+            if (!now.containsKey(gone.id())) {
+                apply(PresenceChange.left(gone, LeaveReason.CLOSED));
+            }
+        }
+        now.values().forEach(member -> apply(PresenceChange.joined(member)));
+    }
+
+    /** The members on other nodes that this node knows of now. */
+    List<Member> elsewhere() {
+        return List.copyOf(elsewhere.values());
+    }
+
+    /** Applies a change once: a join of a known member or a departure of an unknown one tells nobody. */
+    private void apply(PresenceChange change) {
+        boolean changed = change.joined()
+                ? elsewhere.putIfAbsent(change.member().id(), change.member()) == null
+                : elsewhere.remove(change.member().id()) != null;
+        if (changed) {
+            sink.presence(room, change);
+        }
     }
 
     /** A message from the room's channel. */
@@ -157,7 +220,11 @@ final class RoomFeed {
     void close() {
         closed = true;
         pending.clear();
+        earlyChanges.clear();
         completeAcks(Long.MAX_VALUE);
+    }
+
+    private record SequencedChange(long seq, PresenceChange change) {
     }
 
     private void repair() {

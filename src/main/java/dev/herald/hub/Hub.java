@@ -49,7 +49,7 @@ public final class Hub implements AutoCloseable {
     private final Delivery delivery;
     private final Broker broker;
     private final Clients clients;
-    private final ClassicChat classic = new ClassicChat();
+    private final ClassicChat classic;
     private final Rooms rooms;
     private final Heartbeat heartbeat;
     private final TokenRefresh tokenRefresh;
@@ -64,6 +64,7 @@ public final class Hub implements AutoCloseable {
                 : new MemoryBroker(settings.historySize(), settings.historySeconds(), nodeId);
         this.clients = new Clients(settings, delivery, codec, nodeId,
                 client -> close(client, Closure.CONNECTION_FAILED));
+        this.classic = new ClassicChat(broker);
         this.rooms = new Rooms(broker, codec, settings.pingSeconds(), settings.recoveryMax(), this::finish);
         this.heartbeat = new Heartbeat(this, settings.pingSeconds(), settings.idleSeconds(), nodeId);
         this.tokenRefresh = new TokenRefresh(admission);
@@ -87,7 +88,7 @@ public final class Hub implements AutoCloseable {
      */
     public static Hub start(HeraldSettings settings, int writerThreads) {
         Hub hub = new Hub(settings, Admission.from(settings), writerThreads);
-        hub.broker.start(hub.rooms);
+        hub.broker.start(new BrokerDeliveries(hub.rooms, hub.classic, hub::finish));
         hub.heartbeat.start();
         LOG.info(() -> "Herald hub " + hub.nodeId + " started");
         return hub;
@@ -127,12 +128,20 @@ public final class Hub implements AutoCloseable {
         if (refused(connection, admission.admit(connection.remoteAddress(), null, null, verdict))) {
             return null;
         }
-        Client client = clients.create(clients.nextNumber(), connection, null, null);
+        long number;
+        try {
+            number = broker.classicNumber(clients::nextNumber);
+        } catch (BrokerUnavailableException e) {
+            // On a cluster a classic number must be unique across nodes; without Redis there is none to give.
+            LOG.log(Level.WARNING, "cannot number a classic client: the broker is unavailable", e);
+            admission.release(connection.remoteAddress());
+            connection.close(Closure.TRY_AGAIN_LATER);
+            return null;
+        }
+        Client client = clients.create(number, connection, null, null);
         client.authenticated(verdict);
         clients.register(client);
-        Fanout<Client> fanout = new Fanout<>();
-        classic.join(client, fanout);
-        finish(fanout);
+        classic.join(client);
         return client;
     }
 
@@ -143,9 +152,7 @@ public final class Hub implements AutoCloseable {
             return;
         }
         if (heardWithinRate(client)) {
-            Fanout<Client> fanout = new Fanout<>();
-            classic.say(client, text, fanout);
-            finish(fanout);
+            classic.say(client, text);
         }
     }
 

@@ -2,8 +2,10 @@ package dev.herald.hub;
 
 import dev.herald.broker.Broker;
 import dev.herald.broker.History;
+import dev.herald.broker.PresenceChange;
 import dev.herald.broker.Published;
 import dev.herald.broker.RoomState;
+import dev.herald.broker.Subscription;
 import dev.herald.delivery.Fanout;
 import dev.herald.delivery.Frame;
 import dev.herald.protocol.FrameCodec;
@@ -11,12 +13,15 @@ import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
 import dev.herald.protocol.Outbound;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * One room on this node: its local members, and the position of the room's message stream they are at (epoch
- * and the last offset delivered here). Messages arrive from the broker in offset order ({@link #deliver}); a
+ * One room on this node: its local members, those on other nodes of a cluster (as the broker reports them), and the
+ * position of the room's message stream they are at (epoch and the last offset delivered here). Messages arrive from the broker in offset order ({@link #deliver}); a
  * room lives while it has members here, and a later join starts a new one at the broker's current position.
  */
 final class Room extends Audience {
@@ -29,6 +34,8 @@ final class Room extends Audience {
 
     private final String name;
     private final FrameCodec codec;
+    /** The room's members on other nodes of a cluster, in the order they joined; always empty on one node. */
+    private final Map<String, Member> elsewhere = new LinkedHashMap<>();
     private String epoch;
     private long delivered;
     private boolean started;
@@ -56,12 +63,14 @@ final class Room extends Audience {
             return null;
         }
         if (!started) {
-            RoomState state = broker.subscribe(name);
-            epoch = state.epoch();
-            delivered = state.offset();
+            Subscription subscription = broker.subscribe(name);
+            epoch = subscription.at().epoch();
+            delivered = subscription.at().offset();
+            subscription.elsewhere().forEach(member -> elsewhere.put(member.id(), member));
             started = true;
         }
         add(client);
+        broker.joined(name, client.member());
         List<Member> members = members();
         if (resuming) {
             client.startHolding();
@@ -165,14 +174,30 @@ final class Room extends Audience {
      * Removes {@code client} and tells the others why; {@code true} if the room is now empty and closed,
      * so the caller can forget it and unsubscribe.
      */
-    synchronized boolean leave(Client client, LeaveReason reason, Fanout<Client> fanout) {
+    synchronized boolean leave(Client client, LeaveReason reason, Broker broker, Fanout<Client> fanout) {
         if (!remove(client)) {
             return false;
         }
         client.stopHolding();
-        offerToAll(encode(new Outbound.Left(name, client.member(), reason.wireName(), size())), 0, fanout);
+        broker.left(name, client.member(), reason);
+        offerToAll(encode(new Outbound.Left(name, client.member(), reason.wireName(), count())), 0, fanout);
         closed = size() == 0;
         return closed;
+    }
+
+    /** A member joined or left on another node: the members here are told, with the count across the cluster. */
+    synchronized void presence(PresenceChange change, Fanout<Client> fanout) {
+        if (!started || closed) {
+            return;
+        }
+        Member member = change.member();
+        if (change.joined()) {
+            if (elsewhere.putIfAbsent(member.id(), member) == null) {
+                offerToAll(encode(new Outbound.Joined(name, member, count())), 0, fanout);
+            }
+        } else if (elsewhere.remove(member.id()) != null) {
+            offerToAll(encode(new Outbound.Left(name, member, change.reason().wireName(), count())), 0, fanout);
+        }
     }
 
     /** Relays binary data unchanged to every member, the sender included. */
@@ -180,8 +205,17 @@ final class Room extends Audience {
         offerToAll(Frame.binary(data), 0, fanout);
     }
 
+    /** Every member, here and on other nodes. */
     synchronized List<Member> members() {
-        return snapshot().stream().map(Client::member).toList();
+        List<Member> members = new ArrayList<>(size() + elsewhere.size());
+        snapshot().forEach(client -> members.add(client.member()));
+        members.addAll(elsewhere.values());
+        return members;
+    }
+
+    /** Members here and on other nodes. */
+    private int count() {
+        return size() + elsewhere.size();
     }
 
     synchronized RoomState position() {

@@ -1,10 +1,10 @@
 package dev.herald.hub;
 
 import dev.herald.broker.Broker;
-import dev.herald.broker.BrokerSink;
 import dev.herald.broker.BrokerUnavailableException;
 import dev.herald.broker.Draft;
 import dev.herald.broker.History;
+import dev.herald.broker.PresenceChange;
 import dev.herald.broker.Published;
 import dev.herald.broker.RoomState;
 import dev.herald.delivery.Fanout;
@@ -23,10 +23,10 @@ import java.util.logging.Logger;
 
 /**
  * The rooms this node has members in: joins (with resume), leaves, publishing through the broker, and the
- * broker's deliveries to the local members. Every message reaches the members the same way, from the broker,
+ * broker's deliveries (messages, and other nodes' presence changes) to the local members. Every message reaches the members the same way, from the broker,
  * whichever node published it.
  */
-final class Rooms implements BrokerSink {
+final class Rooms {
 
     private static final Logger LOG = Logger.getLogger(Rooms.class.getName());
     private static final DateTimeFormatter TIMESTAMP =
@@ -103,14 +103,25 @@ final class Rooms implements BrokerSink {
         return broker.publish(from.room().name(), new Draft(from.member(), text, TIMESTAMP.format(now), key));
     }
 
-    @Override
-    public void deliver(Published published) {
+    /** A message from the broker, to the members here. */
+    void deliver(Published published) {
         Room room = rooms.get(published.room());
         if (room == null) {
             return; // no members here (any more)
         }
         Fanout<Client> fanout = new Fanout<>();
         room.deliver(published, fanout);
+        finish.accept(fanout);
+    }
+
+    /** A member joined or left {@code roomName} on another node: the members here are told. */
+    void presence(String roomName, PresenceChange change) {
+        Room room = rooms.get(roomName);
+        if (room == null) {
+            return;
+        }
+        Fanout<Client> fanout = new Fanout<>();
+        room.presence(change, fanout);
         finish.accept(fanout);
     }
 
@@ -125,7 +136,7 @@ final class Rooms implements BrokerSink {
     void leave(Client client, LeaveReason reason) {
         Room room = client.room();
         Fanout<Client> fanout = new Fanout<>();
-        if (room.leave(client, reason, fanout) && rooms.remove(room.name(), room)) {
+        if (room.leave(client, reason, broker, fanout) && rooms.remove(room.name(), room)) {
             broker.unsubscribe(room.name());
         }
         finish.accept(fanout);

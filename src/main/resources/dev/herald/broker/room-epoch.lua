@@ -1,5 +1,6 @@
 -- The room's current epoch, shared by every script (this text is prepended to each of them).
--- KEYS[1] the room's meta hash (epoch, run, offset), KEYS[2] its history stream.
+-- KEYS[1] the room's meta hash (epoch, run, offset, pseq), KEYS[2] its history stream, KEYS[3] its members
+-- (member id -> name, across every node), KEYS[4] its channel.
 -- ARGV[1] a fresh epoch to use if the room has none, ARGV[2] how long (ms) the room outlives its last touch.
 --
 -- A room's offsets are only as good as the memory that holds them. The epoch changes when the meta is gone
@@ -17,3 +18,4 @@ if (not epoch) or redis.call('HGET', meta, 'run') ~= run then
 end
 redis.call('PEXPIRE', meta, ARGV[2])
 redis.call('PEXPIRE', log, ARGV[2])
+redis.call('PEXPIRE', KEYS[3], ARGV[2])

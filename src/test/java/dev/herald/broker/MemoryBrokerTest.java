@@ -19,10 +19,26 @@ class MemoryBrokerTest {
 
     private final AtomicLong now = new AtomicLong(1_000 * SECOND);
     private final List<Published> delivered = new ArrayList<>();
+    private final List<String> classicTexts = new ArrayList<>();
 
     private MemoryBroker broker(int size, int seconds) {
         MemoryBroker broker = new MemoryBroker(size, seconds * SECOND, now::get, null);
-        broker.start(delivered::add);
+        broker.start(new BrokerSink() {
+            @Override
+            public void deliver(Published message) {
+                delivered.add(message);
+            }
+
+            @Override
+            public void presence(String room, PresenceChange change) {
+                throw new AssertionError("one node has no other node's members: " + change);
+            }
+
+            @Override
+            public void classic(String text) {
+                classicTexts.add(text);
+            }
+        });
         return broker;
     }
 
@@ -42,7 +58,7 @@ class MemoryBrokerTest {
         assertEquals(1, publish(broker, "b", "z").offset(), "rooms have their own offsets");
         assertEquals(List.of("a:1", "a:2", "b:1"),
                 delivered.stream().map(p -> p.room() + ":" + p.offset()).toList());
-        assertNotEquals(broker.subscribe("a").epoch(), broker.subscribe("b").epoch(), "each room has its own epoch");
+        assertNotEquals(broker.subscribe("a").at().epoch(), broker.subscribe("b").at().epoch(), "each room has its own epoch");
     }
 
     @Test
@@ -62,7 +78,7 @@ class MemoryBrokerTest {
     @Test
     void messagesOlderThanTheHistoryTimeAreEvicted() {
         MemoryBroker broker = broker(100, 60);
-        broker.subscribe("a");
+        broker.subscribe("a").at();
         publish(broker, "a", "old");
         now.addAndGet(40 * SECOND);
         publish(broker, "a", "new");
@@ -75,19 +91,19 @@ class MemoryBrokerTest {
     @Test
     void anEmptyRoomKeepsItsEpochForTheHistoryTimeThenStartsANewOne() {
         MemoryBroker broker = broker(100, 60);
-        RoomState first = broker.subscribe("a");
+        RoomState first = broker.subscribe("a").at();
         publish(broker, "a", "x");
         broker.unsubscribe("a");
         now.addAndGet(59 * SECOND);
         broker.sweep();
-        RoomState kept = broker.subscribe("a");
+        RoomState kept = broker.subscribe("a").at();
         assertEquals(first.epoch(), kept.epoch());
         assertEquals(1, kept.offset());
         broker.unsubscribe("a");
         now.addAndGet(60 * SECOND);
         broker.sweep();
         assertEquals(0, broker.rooms(), "the sweeper forgot the expired room");
-        RoomState fresh = broker.subscribe("a");
+        RoomState fresh = broker.subscribe("a").at();
         assertNotEquals(first.epoch(), fresh.epoch(), "its history was lost: a new epoch");
         assertEquals(0, fresh.offset());
     }
@@ -95,10 +111,10 @@ class MemoryBrokerTest {
     @Test
     void aRoomWithMembersNeverExpires() {
         MemoryBroker broker = broker(100, 60);
-        RoomState state = broker.subscribe("a");
+        RoomState state = broker.subscribe("a").at();
         now.addAndGet(3_600 * SECOND);
         broker.sweep();
-        assertEquals(state.epoch(), broker.subscribe("a").epoch());
+        assertEquals(state.epoch(), broker.subscribe("a").at().epoch());
     }
 
     @Test

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.broker.Draft;
+import dev.herald.broker.BrokerSink;
 import dev.herald.broker.MemoryBroker;
+import dev.herald.broker.PresenceChange;
+import dev.herald.broker.Published;
 import dev.herald.config.HeraldSettings;
 import dev.herald.config.Setting;
 import dev.herald.config.SettingsLoader;
@@ -136,10 +139,23 @@ class ResumeTest extends LiveHubTest {
 
         SteppedRoom(HeraldSettings settings) {
             clients = new Clients(settings, delivery, FrameCodec.shared(), "t", client -> { });
-            broker.start(published -> {
-                Fanout<Client> fanout = new Fanout<>();
-                room.deliver(published, fanout);
-                delivery.finish(fanout, client -> { });
+            broker.start(new BrokerSink() {
+                @Override
+                public void deliver(Published published) {
+                    Fanout<Client> fanout = new Fanout<>();
+                    room.deliver(published, fanout);
+                    delivery.finish(fanout, client -> { });
+                }
+
+                @Override
+                public void presence(String roomName, PresenceChange change) {
+                    throw new AssertionError("one node has no other node's members");
+                }
+
+                @Override
+                public void classic(String text) {
+                    throw new AssertionError("no classic client here");
+                }
             });
         }
 
@@ -202,7 +218,7 @@ class ResumeTest extends LiveHubTest {
             List<Room.Position> at = new ArrayList<>();
             RecordingConnection bobConnection = new RecordingConnection("192.0.2.2");
             Client bob = stepped.member(2, bobConnection, true, at);
-            stepped.room.leave(bob, LeaveReason.CLOSED, new Fanout<>());
+            stepped.room.leave(bob, LeaveReason.CLOSED, stepped.broker, new Fanout<>());
             assertEquals(List.of(), stepped.finishResume(bob, at.get(0), 0));
             assertEquals(List.of(), bobConnection.texts());
         }

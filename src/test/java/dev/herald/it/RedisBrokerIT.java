@@ -61,7 +61,7 @@ class RedisBrokerIT {
         Sink second = new Sink();
         Broker a = broker(first, Map.of());
         Broker b = broker(second, Map.of());
-        RoomState atA = a.subscribe("lobby");
+        RoomState atA = a.subscribe("lobby").at();
         b.subscribe("lobby");
         int each = 1_000;
         Thread fromA = publisher(a, "lobby", "a", each);
@@ -97,7 +97,7 @@ class RedisBrokerIT {
     void aFlushedRedisStartsANewEpochAndNeverReusesAnOffsetUnderTheOldOne() throws Exception {
         Sink sink = new Sink();
         Broker broker = broker(sink, Map.of());
-        RoomState before = broker.subscribe("r");
+        RoomState before = broker.subscribe("r").at();
         for (int i = 0; i < 3; i++) {
             await(broker.publish("r", draft("m" + i)));
         }
@@ -237,10 +237,22 @@ class RedisBrokerIT {
     /** What one node's broker delivered, in order. */
     private static final class Sink implements dev.herald.broker.BrokerSink {
         private final List<Published> delivered = new CopyOnWriteArrayList<>();
+        private final List<String> changes = new CopyOnWriteArrayList<>();
+        private final List<String> classicTexts = new CopyOnWriteArrayList<>();
 
         @Override
         public void deliver(Published message) {
             delivered.add(message);
+        }
+
+        @Override
+        public void presence(String room, dev.herald.broker.PresenceChange change) {
+            changes.add(room + " " + change);
+        }
+
+        @Override
+        public void classic(String text) {
+            classicTexts.add(text);
         }
 
         int size() {
