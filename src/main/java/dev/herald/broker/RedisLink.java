@@ -24,7 +24,8 @@ import java.util.logging.Logger;
  * The node's two connections to Redis, through Lettuce: one for commands and scripts, one for pub/sub (which
  * Lettuce resubscribes by itself after a reconnection). Lettuce's defaults would queue commands without limit while
  * disconnected and replay them once connected, so a publish could run twice; here a command is refused at once
- * while the link is down, and times out after {@link #COMMAND_TIMEOUT}. If Redis is unreachable at start, the link
+ * while the link is down, times out after {@link #COMMAND_TIMEOUT}, and is refused when {@link #REQUEST_QUEUE}
+ * commands already wait for Redis. If Redis is unreachable at start, the link
  * keeps trying in the background; meanwhile every call is refused as unavailable.
  */
 final class RedisLink implements AutoCloseable {
@@ -32,6 +33,8 @@ final class RedisLink implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RedisLink.class.getName());
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration RETRY = Duration.ofSeconds(1);
+    /** Commands in flight per connection; past it a command is refused (unavailable) rather than queued. */
+    private static final int REQUEST_QUEUE = 65_536;
 
     private final RedisClient client;
     private final RedisPubSubListener<String, String> listener;
@@ -61,6 +64,7 @@ final class RedisLink implements AutoCloseable {
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(REQUEST_QUEUE)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .socketOptions(SocketOptions.builder().connectTimeout(COMMAND_TIMEOUT).keepAlive(true).build())
                 .build());
