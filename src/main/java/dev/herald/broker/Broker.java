@@ -2,6 +2,7 @@ package dev.herald.broker;
 
 import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 
@@ -51,6 +52,13 @@ public interface Broker extends AutoCloseable {
      * current epoch, with the room's epoch and latest offset at the moment of reading.
      */
     CompletionStage<History> history(String room, long since, int limit);
+
+    /**
+     * Relays binary data unchanged to every member of {@code room} on every node, this one included, through the
+     * sink's {@link BrokerSink#binary}. It has no offset and is not kept. Completes exceptionally with
+     * {@link BrokerUnavailableException} when it could not be relayed.
+     */
+    CompletionStage<Void> relay(String room, ByteBuffer data);
 
     /**
      * A member joined {@code room} on this node: the other nodes' members are told. The caller holds its room

@@ -1,5 +1,7 @@
 package dev.herald.broker;
 
+import java.nio.ByteBuffer;
+
 /**
  * Where a broker delivers what this node subscribed to: the hub. Calls may arrive on any thread the broker uses;
  * within a room, messages and presence changes arrive in the order the broker made them.
@@ -11,6 +13,9 @@ public interface BrokerSink {
 
     /** A member joined or left {@code room} on another node. */
     void presence(String room, PresenceChange change);
+
+    /** Binary data for every member of {@code room} here, relayed unchanged. */
+    void binary(String room, ByteBuffer data);
 
     /** A text for every classic client on this node: an announcement or a {@code Client(n) said:} line. */
     void classic(String text);

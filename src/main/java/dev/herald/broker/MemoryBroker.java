@@ -4,6 +4,7 @@ import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
 import dev.herald.protocol.Outbound;
 import java.util.List;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -70,6 +71,12 @@ public final class MemoryBroker implements Broker {
         RoomLog log = live(room);
         log.subscribe();
         return new Subscription(log.state(), List.of()); // one node: nobody is elsewhere
+    }
+
+    @Override
+    public CompletionStage<Void> relay(String room, ByteBuffer data) {
+        sink.binary(room, data);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** One node: there is no other node to tell. */

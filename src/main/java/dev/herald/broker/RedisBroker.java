@@ -5,6 +5,7 @@ import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
 import dev.herald.protocol.Outbound;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,6 +144,21 @@ public final class RedisBroker implements Broker {
         }
         if (feed != null) {
             events.execute(guarded("close", feed::close));
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> relay(String room, ByteBuffer data) {
+        try {
+            return link.commands().publish(RedisKeys.channel(room), wire.encodeBinary(data))
+                    .handle((receivers, failure) -> {
+                        if (failure != null) {
+                            throw unavailable("relay binary data to room " + room, failure);
+                        }
+                        return null;
+                    });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(unavailable("relay binary data to room " + room, e));
         }
     }
 
@@ -401,6 +417,15 @@ public final class RedisBroker implements Broker {
                         }
                     }));
                 }
+                return;
+            }
+            ByteBuffer binary = room == null ? null : wire.decodeBinary(payload);
+            if (binary != null) {
+                events.execute(guarded("binary", () -> {
+                    if (feeds.containsKey(room)) {
+                        sink.binary(room, binary);
+                    }
+                }));
                 return;
             }
             Published message = room == null ? null : wire.decodePublished(room, payload);

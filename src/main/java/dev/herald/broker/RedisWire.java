@@ -5,12 +5,14 @@ import dev.herald.protocol.Member;
 import dev.herald.protocol.Outbound;
 import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
+import java.nio.ByteBuffer;
+import java.util.Base64;
 import java.util.Locale;
 
 /**
  * How a room's events travel through Redis: a message's draft as JSON in the history stream, and on the room's
  * channel as {@code epoch \n offset \n json}, so that a node reads the order without parsing the message; a
- * presence change as {@code P \n seq \n json} (an epoch is never {@code P}: epochs are lower-case base 36). Each node decodes
+ * presence change as {@code P \n seq \n json}; binary data as {@code B \n base64} (an epoch is never {@code P}: epochs are lower-case base 36). Each node decodes
  * a message once, whatever the number of its members.
  */
 final class RedisWire {
@@ -28,6 +30,21 @@ final class RedisWire {
     }
 
     private static final String PRESENCE = "P";
+    private static final String BINARY = "B\n";
+
+    /** Binary data for a room's channel: Base64, since the channel carries text. */
+    String encodeBinary(ByteBuffer data) {
+        ByteBuffer copy = data.duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        return BINARY + Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** Binary data from a room's channel, or {@code null} if {@code payload} is something else. */
+    ByteBuffer decodeBinary(String payload) {
+        return payload.startsWith(BINARY)
+                ? ByteBuffer.wrap(Base64.getDecoder().decode(payload.substring(BINARY.length()))) : null;
+    }
 
     private final Jsonb jsonb = JsonbBuilder.create();
 

@@ -4,6 +4,7 @@ import dev.herald.broker.BrokerSink;
 import dev.herald.broker.PresenceChange;
 import dev.herald.broker.Published;
 import dev.herald.delivery.Fanout;
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /** What the broker delivers, handed to whom it concerns here: the rooms, or the classic chat. */
@@ -28,6 +29,11 @@ final class BrokerDeliveries implements BrokerSink {
     @Override
     public void presence(String room, PresenceChange change) {
         rooms.presence(room, change);
+    }
+
+    @Override
+    public void binary(String room, ByteBuffer data) {
+        rooms.binary(room, data);
     }
 
     @Override

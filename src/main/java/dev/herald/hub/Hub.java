@@ -242,7 +242,13 @@ public final class Hub implements AutoCloseable {
             reply(client, new Outbound.Error(ErrorCode.RATE_LIMITED, "over the rate limit; not relayed", null));
             return;
         }
-        rooms.relay(client, data);
+        rooms.relay(client, data).whenComplete((relayed, failure) -> {
+            if (failure != null) {
+                LOG.log(Level.WARNING, "the broker refused binary data for room " + client.room().name(), failure);
+                reply(client, new Outbound.Error(ErrorCode.UNAVAILABLE, "the binary data could not be relayed; "
+                        + "try again", null));
+            }
+        });
     }
 
     // ---- both endpoints -------------------------------------------------------------------------

@@ -125,10 +125,19 @@ final class Rooms {
         finish.accept(fanout);
     }
 
-    /** Relays binary data to the client's room, the sender included; it has no offset and is not kept. */
-    void relay(Client client, ByteBuffer data) {
+    /** Relays binary data through the broker to the client's room, the sender included; it is not kept. */
+    CompletionStage<Void> relay(Client client, ByteBuffer data) {
+        return broker.relay(client.room().name(), data);
+    }
+
+    /** Binary data from the broker, to the members of {@code roomName} here. */
+    void binary(String roomName, ByteBuffer data) {
+        Room room = rooms.get(roomName);
+        if (room == null) {
+            return;
+        }
         Fanout<Client> fanout = new Fanout<>();
-        client.room().relay(data, fanout);
+        room.relay(data, fanout);
         finish.accept(fanout);
     }
 

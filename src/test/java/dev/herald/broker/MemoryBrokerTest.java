@@ -20,6 +20,7 @@ class MemoryBrokerTest {
     private final AtomicLong now = new AtomicLong(1_000 * SECOND);
     private final List<Published> delivered = new ArrayList<>();
     private final List<String> classicTexts = new ArrayList<>();
+    private final List<String> binaries = new ArrayList<>();
 
     private MemoryBroker broker(int size, int seconds) {
         MemoryBroker broker = new MemoryBroker(size, seconds * SECOND, now::get, null);
@@ -32,6 +33,11 @@ class MemoryBrokerTest {
             @Override
             public void presence(String room, PresenceChange change) {
                 throw new AssertionError("one node has no other node's members: " + change);
+            }
+
+            @Override
+            public void binary(String room, java.nio.ByteBuffer data) {
+                binaries.add(room + ":" + data.remaining());
             }
 
             @Override
@@ -124,5 +130,16 @@ class MemoryBrokerTest {
         History history = broker.history("a", 0, 10).toCompletableFuture().join();
         assertEquals(List.of(), offsets(history));
         assertEquals(1, history.latest());
+    }
+
+    @Test
+    void oneNodeDeliversClassicTextsAndBinaryDataAtOnceAndNumbersClassicClientsItself() {
+        MemoryBroker broker = broker(10, 60);
+        broker.classic("Hey all, a new client has joined us");
+        broker.relay("a", java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3})).toCompletableFuture().join();
+        assertEquals(List.of("Hey all, a new client has joined us"), classicTexts);
+        assertEquals(List.of("a:3"), binaries);
+        long[] next = {41};
+        assertEquals(42, broker.classicNumber(() -> ++next[0]), "one node numbers its own connections");
     }
 }

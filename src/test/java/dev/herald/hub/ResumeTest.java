@@ -153,6 +153,11 @@ class ResumeTest extends LiveHubTest {
                 }
 
                 @Override
+                public void binary(String roomName, java.nio.ByteBuffer data) {
+                    throw new AssertionError("no binary data here");
+                }
+
+                @Override
                 public void classic(String text) {
                     throw new AssertionError("no classic client here");
                 }

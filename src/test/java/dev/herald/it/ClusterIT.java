@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.client.Frame;
 import dev.herald.client.HeraldClient;
 import dev.herald.config.Setting;
 import dev.herald.standalone.StandaloneServer;
@@ -96,6 +97,40 @@ class ClusterIT {
             assertEquals(bobId, left.getJsonObject("member").getString("id"));
             assertEquals("closed", left.getString("reason"));
             assertEquals(1, left.getInt("count"));
+        }
+    }
+
+    @Test
+    void binaryDataCrossesNodesUnchanged() throws Exception {
+        String room = ProtocolSuite.newRoom();
+        try (HeraldClient ann = HeraldClient.connect(room(StandaloneFixture.base(first), room, "ann"))) {
+            expect(ann, "welcome");
+            try (HeraldClient bob = HeraldClient.connect(room(second.uri(), room, "bob"))) {
+                expect(bob, "welcome");
+                expect(ann, "joined");
+                byte[] data = {0, 1, 2, (byte) 0xff, 10, 13};
+                bob.sendBinary(data);
+                assertEquals(new Frame.Binary(data), ann.next(WAIT), "relayed to the member on the other node");
+                assertEquals(new Frame.Binary(data), bob.next(WAIT), "and to the sender");
+            }
+        }
+    }
+
+    @Test
+    void theMembersOfANodeStoppedCleanlyLeaveWithReasonClosed() throws Exception {
+        String room = ProtocolSuite.newRoom();
+        try (NodeProcess leaving = NodeProcess.start("leaving", Map.of("broker", "redis", "redis-url", redis.url()),
+                Map.of());
+             HeraldClient ann = HeraldClient.connect(room(StandaloneFixture.base(first), room, "ann"))) {
+            expect(ann, "welcome");
+            try (HeraldClient bob = HeraldClient.connect(leaving.uri().resolve("rooms/" + room + "?name=bob"))) {
+                String bobId = expect(bob, "welcome").getJsonObject("you").getString("id");
+                expect(ann, "joined");
+                leaving.stop();
+                JsonObject left = expect(ann, "left");
+                assertEquals(bobId, left.getJsonObject("member").getString("id"));
+                assertEquals("closed", left.getString("reason"));
+            }
         }
     }
 

@@ -251,6 +251,11 @@ class RedisBrokerIT {
         }
 
         @Override
+        public void binary(String room, java.nio.ByteBuffer data) {
+            changes.add(room + " binary " + data.remaining());
+        }
+
+        @Override
         public void classic(String text) {
             classicTexts.add(text);
         }
