@@ -30,14 +30,17 @@ class PackagingIT {
             // A welcome file at the root would answer WildFly's WebSocket upgrades of the classic endpoint.
             assertNull(war.getEntry("index.html"), "index.html at the WAR's root");
             assertNotNull(war.getEntry("WEB-INF/classes/dev/herald/endpoint/ClassicEndpoint.class"));
-            // Nimbus JOSE+JWT (authentication) is the one library the WAR ships on purpose.
+            // The libraries the WAR ships on purpose: Nimbus JOSE+JWT (authentication), and Lettuce with what it
+            // needs (the Redis broker): Netty, Reactor, Reactive Streams, redis-authx-core and the SLF4J API.
             List<String> unwanted = war.stream().map(ZipEntry::getName)
                     .filter(name -> name.startsWith("WEB-INF/lib/") && !name.equals("WEB-INF/lib/")
-                            && !name.matches("WEB-INF/lib/nimbus-jose-jwt-[^/]+\\.jar") || name.contains("picocli")
+                            && !name.matches("WEB-INF/lib/(nimbus-jose-jwt|lettuce-core|netty-[a-z-]+|reactor-core"
+                                    + "|reactive-streams|redis-authx-core|slf4j-api)-[^/]+\\.jar")
+                            || name.contains("picocli") || name.contains("slf4j-jdk14")
                             || name.startsWith("WEB-INF/classes/herald-web/")
                             || name.startsWith("WEB-INF/classes/dev/herald/client/cli/"))
                     .toList();
-            assertEquals(List.of(), unwanted, "the WAR must carry only Herald's server, its JWT verifier and the page");
+            assertEquals(List.of(), unwanted, "the WAR must carry only Herald's server, its JWT verifier, its Redis client and the page");
         }
     }
 
