@@ -87,6 +87,11 @@ public final class Admission {
         return Verdict.refused(failure);
     }
 
+    /** {@code true} once the drain has begun: the node refuses every new connection. */
+    public boolean draining() {
+        return draining;
+    }
+
     /** From now on every connection is refused with 1012 {@code service restart}. */
     public void startDraining() {
         draining = true;

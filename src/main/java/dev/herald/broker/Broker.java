@@ -83,6 +83,9 @@ public interface Broker extends AutoCloseable {
      */
     void classic(String text);
 
+    /** {@code true} while the broker can serve (the memory broker always can; Redis while reachable). */
+    boolean available();
+
     /** Stops delivering and releases the broker's threads and connections. */
     @Override
     void close();

@@ -89,6 +89,11 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
+    public boolean available() {
+        return true;
+    }
+
+    @Override
     public long classicNumber(LongSupplier nodeNumbers) {
         return nodeNumbers.getAsLong();
     }

@@ -163,6 +163,11 @@ public final class RedisBroker implements Broker {
     }
 
     @Override
+    public boolean available() {
+        return link.connected();
+    }
+
+    @Override
     public void joined(String room, Member member) {
         presence.joined(room, member);
     }

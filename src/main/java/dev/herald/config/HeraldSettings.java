@@ -30,6 +30,7 @@ public record HeraldSettings(
         int writerThreads,
         boolean rawFrames,
         int drainSeconds,
+        boolean metrics,
         int historySize,
         int historySeconds,
         int recoveryMax,

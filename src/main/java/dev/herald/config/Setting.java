@@ -34,6 +34,8 @@ public enum Setting {
             "on: where the runtime is Tyrus (standalone, Payara, GlassFish), frames are written pre-framed and a lagging client's are batched; off: every frame through the standard WebSocket API"),
     DRAIN_SECONDS("drain-seconds", "10",
             "on shutdown, close connections with 1012 after their pending frames, within this time; 0 closes at once with 1001"),
+    METRICS("metrics", "on",
+            "on: GET /metrics (Prometheus) and /health/live, /health/ready are served on the WebSocket port; off: neither"),
     HISTORY_SIZE("history-size", "1000", "messages kept per room for resume; 0 keeps none (only a resume at the latest offset succeeds)"),
     HISTORY_SECONDS("history-seconds", "300",
             "how long a message is kept, and a room's offsets and epoch after its last message, even with no members"),

@@ -4,7 +4,8 @@ import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The fan-out engine's running totals, kept for later metrics: cheap to bump from many threads at once.
+ * The fan-out engine's running totals, read by {@code /metrics} at scrape time: cheap to bump from many threads at
+ * once.
  */
 public final class Counters {
 
@@ -13,9 +14,11 @@ public final class Counters {
     private final LongAdder drops = new LongAdder();
     private final LongAdder slowDisconnects = new LongAdder();
     private final LongAccumulator queueHighWater = new LongAccumulator(Math::max, 0);
+    private final LatencyHistogram latency = new LatencyHistogram();
 
     /** A consistent-enough copy of the totals. */
-    public record Snapshot(long deliveries, long bytesOut, long drops, long slowDisconnects, long queueHighWaterBytes) {
+    public record Snapshot(long deliveries, long bytesOut, long drops, long slowDisconnects, long queueHighWaterBytes,
+                           LatencyHistogram.Snapshot latency) {
     }
 
     /** {@code frames} frames of {@code bytes} bytes in all were written (one write may carry several). */
@@ -26,6 +29,11 @@ public final class Counters {
 
     void dropped(long frames) {
         drops.add(frames);
+    }
+
+    /** From a message's fan-out to the end of the write that carried it, one observation per write. */
+    public LatencyHistogram latency() {
+        return latency;
     }
 
     public void slowDisconnect() {
@@ -48,6 +56,6 @@ public final class Counters {
     /** The totals, with {@code openQueuesHighWater}, the highest mark among queues still open, counted in. */
     public Snapshot snapshot(long openQueuesHighWater) {
         return new Snapshot(deliveries.sum(), bytesOut.sum(), drops.sum(), slowDisconnects.sum(),
-                Math.max(queueHighWater.get(), openQueuesHighWater));
+                Math.max(queueHighWater.get(), openQueuesHighWater), latency.snapshot());
     }
 }

@@ -9,10 +9,11 @@ import java.nio.charset.StandardCharsets;
  * One outbound frame, encoded once and shared by every recipient's queue. {@code bytes} is what it costs
  * against a queue's budget. Text and binary frames also carry their {@code wire} form, the complete RFC 6455
  * frame as a server sends it (header and unmasked payload), built once per broadcast, for connections that
- * write pre-framed bytes ({@link Connection#writesWireFrames()}).
+ * write pre-framed bytes ({@link Connection#writesWireFrames()}). Messages and binary data remember when they were
+ * made ({@code madeNanos}, a {@link System#nanoTime()} reading; 0 for other frames), for the delivery latency.
  */
 public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, String key, int bytes, ByteBuffer wire,
-                    boolean droppable) {
+                    boolean droppable, long madeNanos) {
 
     /** {@code CLOSE} ends a queue: the connection is closed once every frame before it is written. */
     public enum Kind { TEXT, BINARY, PING, CLOSE }
@@ -27,7 +28,7 @@ public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, 
      * policies never drop it, since a client that misses one cannot make sense of what follows.
      */
     public static Frame text(String text) {
-        return text(text, null, false);
+        return text(text, null, false, 0);
     }
 
     /**
@@ -35,12 +36,13 @@ public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, 
      * lost), and in a {@code conflate} room keeps only the newest per {@code key} (when not {@code null}).
      */
     public static Frame message(String text, String key) {
-        return text(text, key, true);
+        return text(text, key, true, System.nanoTime());
     }
 
-    private static Frame text(String text, String key, boolean droppable) {
+    private static Frame text(String text, String key, boolean droppable, long madeNanos) {
         ByteBuffer payload = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-        return new Frame(Kind.TEXT, text, null, null, key, Utf8.length(text), wireFrame(FIN_TEXT, payload), droppable);
+        return new Frame(Kind.TEXT, text, null, null, key, Utf8.length(text), wireFrame(FIN_TEXT, payload), droppable,
+                madeNanos);
     }
 
     /**
@@ -50,16 +52,16 @@ public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, 
     public static Frame binary(ByteBuffer data) {
         ByteBuffer shared = data.asReadOnlyBuffer();
         return new Frame(Kind.BINARY, null, shared, null, null, shared.remaining(),
-                wireFrame(FIN_BINARY, shared.duplicate()), true);
+                wireFrame(FIN_BINARY, shared.duplicate()), true, System.nanoTime());
     }
 
     public static Frame ping() {
-        return new Frame(Kind.PING, null, null, null, null, PING_BYTES, null, false);
+        return new Frame(Kind.PING, null, null, null, null, PING_BYTES, null, false, 0);
     }
 
     /** A close after the frames queued before it; it costs nothing against the budget. */
     public static Frame close(Closure closure) {
-        return new Frame(Kind.CLOSE, null, null, closure, null, 0, null, false);
+        return new Frame(Kind.CLOSE, null, null, closure, null, 0, null, false, 0);
     }
 
     /** Text and binary frames can be written as pre-framed bytes, and batched with their neighbours. */

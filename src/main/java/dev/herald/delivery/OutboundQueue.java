@@ -291,6 +291,7 @@ public final class OutboundQueue {
         synchronized (this) {
             long deliveredFrames = 0;
             long deliveredBytes = 0;
+            long oldestMade = 0;
             for (int i = 0; i < inFlight; i++) {
                 Frame done = pending.pollFirst();
                 if (done == null) {
@@ -301,6 +302,9 @@ public final class OutboundQueue {
                 if (failure == null && (done.kind() == Frame.Kind.TEXT || done.kind() == Frame.Kind.BINARY)) {
                     deliveredFrames++;
                     deliveredBytes += done.bytes();
+                    if (oldestMade == 0) {
+                        oldestMade = done.madeNanos();
+                    }
                 }
                 if (done.kind() == Frame.Kind.CLOSE) {
                     close();
@@ -308,6 +312,10 @@ public final class OutboundQueue {
             }
             if (deliveredFrames > 0) {
                 counters.delivered(deliveredFrames, deliveredBytes);
+            }
+            if (oldestMade != 0) {
+                // One observation per write: how long its oldest message waited from its fan-out to the socket.
+                counters.latency().observe(System.nanoTime() - oldestMade);
             }
             inFlight = 0;
             if (failure != null) {

@@ -4,6 +4,7 @@ import dev.herald.auth.BearerSubprotocol;
 import dev.herald.hub.Client;
 import dev.herald.hub.Hub;
 import dev.herald.protocol.Closure;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -64,9 +65,9 @@ public class ClassicEndpoint {
     }
 
     @OnClose
-    public void closed() {
+    public void closed(CloseReason reason) {
         if (client != null) {
-            hub.disconnected(client);
+            hub.disconnected(client, reason.getCloseCode().getCode());
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.herald.endpoint;
 
+import dev.herald.api.OperationsServlet;
 import dev.herald.config.HeraldSettings;
 import dev.herald.config.SettingsLoader;
 import dev.herald.hub.Hub;
@@ -10,7 +11,8 @@ import jakarta.servlet.annotation.WebListener;
 import java.util.Map;
 
 /**
- * Starts the hub when the WAR is deployed and closes it (and its thread) when the WAR is undeployed.
+ * Starts the hub when the WAR is deployed (and registers {@code /metrics} and {@code /health/*}, unless the setting
+ * {@code metrics} is off), and closes it (and its thread) when the WAR is undeployed.
  * Settings come from system properties, then the environment, then {@code web.xml} context parameters.
  */
 @WebListener
@@ -25,6 +27,9 @@ public class HeraldWebListener implements ServletContextListener {
                 context::getInitParameter);
         hub = Hub.start(settings);
         RunningHub.install(hub, settings.rawFrames() ? new TyrusRawFrames() : null);
+        if (settings.metrics()) {
+            context.addServlet("herald-operations", OperationsServlet.class).addMapping(OperationsServlet.MAPPINGS);
+        }
     }
 
     @Override

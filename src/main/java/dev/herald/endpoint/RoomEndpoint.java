@@ -5,6 +5,7 @@ import dev.herald.hub.Client;
 import dev.herald.hub.Hub;
 import dev.herald.hub.Resume;
 import dev.herald.protocol.Inbound;
+import jakarta.websocket.CloseReason;
 import jakarta.websocket.OnClose;
 import jakarta.websocket.OnError;
 import jakarta.websocket.OnMessage;
@@ -77,9 +78,9 @@ public class RoomEndpoint {
     }
 
     @OnClose
-    public void closed() {
+    public void closed(CloseReason reason) {
         if (client != null) {
-            hub.disconnected(client);
+            hub.disconnected(client, reason.getCloseCode().getCode());
         }
     }
 

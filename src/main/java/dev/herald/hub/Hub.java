@@ -50,6 +50,7 @@ public final class Hub implements AutoCloseable {
     private final Broker broker;
     private final Clients clients;
     private final ClassicChat classic;
+    private final Activity activity = new Activity();
     private final Rooms rooms;
     private final Heartbeat heartbeat;
     private final TokenRefresh tokenRefresh;
@@ -65,7 +66,7 @@ public final class Hub implements AutoCloseable {
         this.clients = new Clients(settings, delivery, codec, nodeId,
                 client -> close(client, Closure.CONNECTION_FAILED));
         this.classic = new ClassicChat(broker);
-        this.rooms = new Rooms(broker, codec, settings.pingSeconds(), settings.recoveryMax(), this::finish);
+        this.rooms = new Rooms(broker, codec, settings.pingSeconds(), settings.recoveryMax(), activity, this::finish);
         this.heartbeat = new Heartbeat(this, settings.pingSeconds(), settings.idleSeconds(), nodeId);
         this.tokenRefresh = new TokenRefresh(admission);
     }
@@ -117,6 +118,37 @@ public final class Hub implements AutoCloseable {
         return clients.size();
     }
 
+    /** Open connections on this node's classic endpoint ({@code true}) or in its rooms ({@code false}). */
+    public int connectionCount(boolean classicEndpoint) {
+        int count = 0;
+        for (Client client : clients.all()) {
+            if ((client.room() == null) == classicEndpoint) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Rooms with members on this node. */
+    public int roomCount() {
+        return rooms.count();
+    }
+
+    /** The hub's totals beside the engine's: connections opened and closed, publishes, resumes, broker errors. */
+    public Activity.Snapshot activity() {
+        return activity.snapshot();
+    }
+
+    /** {@code true} once the drain has begun. */
+    public boolean draining() {
+        return admission.draining();
+    }
+
+    /** {@code true} while the broker can serve. */
+    public boolean brokerAvailable() {
+        return broker.available();
+    }
+
     // ---- classic endpoint -------------------------------------------------------------------------
 
     /**
@@ -134,6 +166,7 @@ public final class Hub implements AutoCloseable {
         } catch (BrokerUnavailableException e) {
             // On a cluster a classic number must be unique across nodes; without Redis there is none to give.
             LOG.log(Level.WARNING, "cannot number a classic client: the broker is unavailable", e);
+            activity.brokerError();
             admission.release(connection.remoteAddress());
             connection.close(Closure.TRY_AGAIN_LATER);
             return null;
@@ -141,6 +174,7 @@ public final class Hub implements AutoCloseable {
         Client client = clients.create(number, connection, null, null);
         client.authenticated(verdict);
         clients.register(client);
+        activity.opened();
         classic.join(client);
         return client;
     }
@@ -185,12 +219,14 @@ public final class Hub implements AutoCloseable {
         } catch (BrokerUnavailableException e) {
             // Without the broker the room's position is unknown: nothing to welcome with. Clients retry on 1013.
             LOG.log(Level.WARNING, "cannot join room " + roomName + ": the broker is unavailable", e);
+            activity.brokerError();
             admission.release(connection.remoteAddress());
             connection.close(Closure.TRY_AGAIN_LATER);
             return null;
         }
         client.authenticated(verdict);
         clients.register(client);
+        activity.opened();
         return client;
     }
 
@@ -223,11 +259,15 @@ public final class Hub implements AutoCloseable {
     private void publish(Client client, Inbound.Publish publish) {
         rooms.publish(client, publish.text(), publish.key(), clock.instant()).whenComplete((published, failure) -> {
             if (failure != null) {
+                activity.brokerError();
                 LOG.log(Level.WARNING, "the broker refused a message for room " + client.room().name(), failure);
                 reply(client, new Outbound.Error(ErrorCode.UNAVAILABLE, "the message could not be published; "
                         + "try again", publish.ref()));
-            } else if (publish.ref() != null) {
-                reply(client, new Outbound.Ack(publish.ref(), published.offset()));
+            } else {
+                activity.published();
+                if (publish.ref() != null) {
+                    reply(client, new Outbound.Ack(publish.ref(), published.offset()));
+                }
             }
         });
     }
@@ -244,6 +284,7 @@ public final class Hub implements AutoCloseable {
         }
         rooms.relay(client, data).whenComplete((relayed, failure) -> {
             if (failure != null) {
+                activity.brokerError();
                 LOG.log(Level.WARNING, "the broker refused binary data for room " + client.room().name(), failure);
                 reply(client, new Outbound.Error(ErrorCode.UNAVAILABLE, "the binary data could not be relayed; "
                         + "try again", null));
@@ -269,12 +310,15 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * The connection is gone (the container's {@code @OnClose}): forget it, and tell its room why it left.
+     * The connection is gone (the container's {@code @OnClose}), closed with {@code peerCode} as the runtime
+     * reports it: forget it, count it under Herald's own close code if Herald closed it, and tell its room why
+     * it left.
      */
-    public void disconnected(Client client) {
+    public void disconnected(Client client, int peerCode) {
         if (!client.markGone()) {
             return;
         }
+        activity.closed(client.closure() != null ? client.closure().code() : peerCode);
         client.queue().close();
         if (clients.unregister(client)) {
             admission.release(client.address());

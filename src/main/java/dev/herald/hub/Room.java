@@ -99,17 +99,19 @@ final class Room extends Audience {
      * message of {@code at}'s epoch, or more than {@code recoveryMax} are missed, the welcome says
      * {@code recovered: false} and only the held frames follow.
      *
+     * @return whether the welcome said recovered, or {@code null} if the client had gone or overflowed meanwhile
+     *
      * @param history what the broker read, or {@code null} when it could not be read (or the epoch was wrong)
      */
-    synchronized void finishResume(Client client, Position at, long since, History history, int recoveryMax,
-                                   int heartbeatSeconds, Fanout<Client> fanout) {
+    synchronized Boolean finishResume(Client client, Position at, long since, History history, int recoveryMax,
+                                      int heartbeatSeconds, Fanout<Client> fanout) {
         if (!client.holding()) {
-            return; // it left before its history arrived
+            return null; // it left before its history arrived
         }
         List<Client.Held> held = client.stopHolding();
         if (held == null) {
             fanout.overflowed(client); // more arrived while its history was read than its queue may hold
-            return;
+            return null;
         }
         List<Outbound.Message> missed = missed(at, since, history, recoveryMax);
         boolean recovered = missed != null;
@@ -128,6 +130,7 @@ final class Room extends Audience {
                 fanout.offer(client, frame.frame());
             }
         }
+        return recovered;
     }
 
     /**

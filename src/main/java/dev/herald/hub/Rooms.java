@@ -37,10 +37,13 @@ final class Rooms {
     private final FrameCodec codec;
     private final int heartbeatSeconds;
     private final int recoveryMax;
+    private final Activity activity;
     /** Starts the writes a fan-out collected (and applies the slow-consumer policy); called with no lock held. */
     private final Consumer<Fanout<Client>> finish;
 
-    Rooms(Broker broker, FrameCodec codec, int heartbeatSeconds, int recoveryMax, Consumer<Fanout<Client>> finish) {
+    Rooms(Broker broker, FrameCodec codec, int heartbeatSeconds, int recoveryMax, Activity activity,
+          Consumer<Fanout<Client>> finish) {
+        this.activity = activity;
         this.broker = broker;
         this.codec = codec;
         this.heartbeatSeconds = heartbeatSeconds;
@@ -94,8 +97,11 @@ final class Rooms {
 
     private void finishResume(Room room, Client client, Room.Position at, long since, History history) {
         Fanout<Client> fanout = new Fanout<>();
-        room.finishResume(client, at, since, history, recoveryMax, heartbeatSeconds, fanout);
+        Boolean recovered = room.finishResume(client, at, since, history, recoveryMax, heartbeatSeconds, fanout);
         finish.accept(fanout);
+        if (recovered != null) {
+            activity.resumed(recovered);
+        }
     }
 
     /** Hands a member's message to the broker, which gives it its offset and delivers it back here. */

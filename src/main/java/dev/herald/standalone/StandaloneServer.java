@@ -3,6 +3,7 @@ package dev.herald.standalone;
 import dev.herald.config.HeraldSettings;
 import dev.herald.endpoint.ClassicEndpoint;
 import dev.herald.endpoint.RoomEndpoint;
+import dev.herald.api.OperationsServlet;
 import dev.herald.endpoint.RunningHub;
 import dev.herald.endpoint.TyrusRawFrames;
 import dev.herald.hub.Hub;
@@ -18,6 +19,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.servlet.WebappContext;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
@@ -72,6 +74,12 @@ public final class StandaloneServer implements AutoCloseable {
             http.addListener(listener);
             // The browser page at /: plain GETs land here, WebSocket upgrades of / go to the classic endpoint.
             http.getServerConfiguration().addHttpHandler(new WebPage(), CONTEXT_PATH);
+            if (settings.metrics()) {
+                // /metrics and /health/*: the servlet a WAR registers, on Grizzly's servlet support, same port.
+                WebappContext operations = new WebappContext("herald-operations", "");
+                operations.addServlet("herald-operations", new OperationsServlet()).addMapping(OperationsServlet.MAPPINGS);
+                operations.deploy(http);
+            }
             TyrusContainer container = new TyrusContainer(Set.of(ClassicEndpoint.class, RoomEndpoint.class),
                     CONTEXT_PATH, settings.maxMessageBytes() + TRANSPORT_HEADROOM);
             listener.registerAddOn(webSocketAddOn(container));

@@ -325,7 +325,7 @@ class SettingsLoaderTest {
                 settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(),
                 settings.maxConnections(), settings.maxConnectionsPerAddress(), settings.queueBytes(),
                 settings.slowConsumerPolicies(), settings.pingSeconds(), settings.idleSeconds(), settings.handshakeSeconds(),
-                settings.writerThreads(), settings.rawFrames(), settings.drainSeconds(), settings.historySize(), settings.historySeconds(),
+                settings.writerThreads(), settings.rawFrames(), settings.drainSeconds(), settings.metrics(), settings.historySize(), settings.historySeconds(),
                 settings.recoveryMax(), settings.broker(), source, settings.auth(), null, null);
         source.add("https://b.example");
         assertEquals(List.of("https://a.example"), copy.allowedOrigins());
@@ -410,7 +410,7 @@ class SettingsLoaderTest {
     void numericSettingsAreTheOnesValidatedAsNumbers() {
         for (Setting setting : Setting.values()) {
             if (!NUMERIC.contains(setting) && !Set.of(Setting.AUTH, Setting.SLOW_CONSUMER_POLICY,
-                    Setting.SLOW_CONSUMER_POLICIES, Setting.RAW_FRAMES, Setting.BROKER, Setting.REDIS_URL).contains(setting)) {
+                    Setting.SLOW_CONSUMER_POLICIES, Setting.RAW_FRAMES, Setting.METRICS, Setting.BROKER, Setting.REDIS_URL).contains(setting)) {
                 load(setting, "not-a-number"); // text, list and path settings accept any text
             }
         }

@@ -112,7 +112,7 @@ class EngineStressTest {
             outstanding.incrementAndGet();
             closer.execute(() -> { // the container's @OnClose comes later, on another thread
                 if (client != null) {
-                    hub.disconnected(client);
+                    hub.disconnected(client, 1006);
                 }
                 outstanding.decrementAndGet();
             });
@@ -168,7 +168,7 @@ class EngineStressTest {
                             outstanding);
                     passer.hub = hub;
                     Client client = hub.joinRoom(passer, "stress", "passer", null);
-                    hub.disconnected(client);
+                    hub.disconnected(client, 1006);
                 }
                 done.countDown();
             });

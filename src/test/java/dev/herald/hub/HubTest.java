@@ -101,7 +101,7 @@ class HubTest extends LiveHubTest {
     @Test
     void numbersAreNotReusedAfterDisconnect() {
         Client one = hub().openClassic(connection(1), null);
-        hub().disconnected(one);
+        hub().disconnected(one, 1000);
         assertEquals(2, hub().openClassic(connection(2), null).number());
     }
 
@@ -114,7 +114,7 @@ class HubTest extends LiveHubTest {
         first.forget();
         second.forget();
         assertEquals(2, hub().connectionCount());
-        hub().disconnected(two);
+        hub().disconnected(two, 1000);
         assertEquals(List.of(), first.texts(), "the seed sends nothing when a client leaves");
         assertEquals(1, hub().connectionCount());
         hub().classicText(one, "still here");
@@ -471,7 +471,7 @@ class HubTest extends LiveHubTest {
         config.put(Setting.MAX_CONNECTIONS, "1");
         Client ann = join(connection(1), "lobby", "ann");
         assertNull(hub().openClassic(connection(2), null));
-        hub().disconnected(ann);
+        hub().disconnected(ann, 1000);
         assertEquals(0, hub().connectionCount());
         assertNotNull(hub().openClassic(connection(3), null));
     }
@@ -481,8 +481,8 @@ class HubTest extends LiveHubTest {
         config.put(Setting.MAX_CONNECTIONS, "2");
         Client ann = join(connection(1), "lobby", "ann");
         hub().openClassic(connection(2), null);
-        hub().disconnected(ann);
-        hub().disconnected(ann); // a second report must not free a second slot
+        hub().disconnected(ann, 1000);
+        hub().disconnected(ann, 1000); // a second report must not free a second slot
         assertNotNull(hub().openClassic(connection(3), null));
         assertNull(hub().openClassic(connection(4), null));
     }
@@ -496,7 +496,7 @@ class HubTest extends LiveHubTest {
         join(annConnection, "lobby", "ann");
         Client bob = join(bobConnection, "lobby", "bob");
         annConnection.forget();
-        hub().disconnected(bob);
+        hub().disconnected(bob, 1000);
         assertEquals(1, annConnection.texts().size());
         JsonObject left = annConnection.last();
         assertEquals("left", left.getString("type"));
@@ -514,7 +514,7 @@ class HubTest extends LiveHubTest {
         join(annConnection, "lobby", "ann");
         Client bob = join(connection(2), "lobby", "bob");
         hub().onFrame(bob, new Inbound.TooBig());
-        hub().disconnected(bob);
+        hub().disconnected(bob, 1000);
         assertEquals("policy", annConnection.last().getString("reason"));
     }
 
@@ -524,7 +524,7 @@ class HubTest extends LiveHubTest {
         Client ann = join(annConnection, "lobby", "ann");
         String epoch = annConnection.last().getString("epoch");
         hub().onFrame(ann, new Inbound.Publish("one", null, null));
-        hub().disconnected(ann);
+        hub().disconnected(ann, 1000);
         RecordingConnection next = connection(2);
         join(next, "lobby", "bob");
         JsonObject welcome = next.last();
@@ -542,7 +542,7 @@ class HubTest extends LiveHubTest {
         bobConnection.failing = true;
         hub().onFrame(ann, new Inbound.Publish("hello", null, null));
         assertEquals(List.of(Closure.CONNECTION_FAILED), bobConnection.closures(), "closed at once, not at the idle sweep");
-        hub().disconnected(bob); // the container then reports the close
+        hub().disconnected(bob, 1000); // the container then reports the close
         JsonObject left = annConnection.last();
         assertEquals("left", left.getString("type"));
         assertEquals("error", left.getString("reason"));
@@ -596,7 +596,7 @@ class HubTest extends LiveHubTest {
         }
 
         // The container then reports the close; the room hears that the member was slow.
-        hub().disconnected(slow);
+        hub().disconnected(slow, 1000);
         JsonObject left = healthyConnection.last();
         assertEquals("left", left.getString("type"));
         assertEquals(slow.member().id(), left.getJsonObject("member").getString("id"));

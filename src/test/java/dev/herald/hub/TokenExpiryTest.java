@@ -71,7 +71,7 @@ class TokenExpiryTest extends LiveHubTest {
         assertEquals(4001, Closure.TOKEN_EXPIRED.code());
         assertEquals("token expired", Closure.TOKEN_EXPIRED.reason());
 
-        hub().disconnected(ann); // what the endpoint's @OnClose does
+        hub().disconnected(ann, 1000); // what the endpoint's @OnClose does
         JsonObject left = bobConnection.last();
         assertEquals("left", left.getString("type"));
         assertEquals("ann", left.getJsonObject("member").getString("name"));

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * What a node on the Redis broker answers while Redis is unreachable (protocol.md §7), and that it comes back by
  * itself: open sessions stay open, a publish or binary frame gets {@code error} {@code unavailable}, a newcomer to a
- * room this node does not serve yet (or to the classic endpoint) is refused with 1013 (which clients retry), and
- * once Redis is back everything works again.
+ * room this node does not serve yet (or to the classic endpoint) is refused with 1013 (which clients retry),
+ * {@code /health/ready} answers 503, and once Redis is back everything works again.
  */
 @Timeout(120)
 class RedisOutageIT {
@@ -36,7 +36,10 @@ class RedisOutageIT {
             String room = ProtocolSuite.newRoom();
             try (HeraldClient ann = HeraldClient.connect(base.resolve("rooms/" + room + "?name=ann"))) {
                 expect(ann, "welcome");
+                URI ready = URI.create(base.toString().replaceFirst("^ws", "http")).resolve("health/ready");
+                assertEquals(200, OperationsSuite.get(ready).statusCode());
                 redis.stop();
+                assertEquals(503, awaitStatus(ready, 503), "not ready while the broker is unreachable");
 
                 ann.sendText(publish("into the void", "p1"));
                 JsonObject refused = expect(ann, "error");
@@ -65,6 +68,7 @@ class RedisOutageIT {
 
                 redis.restart();
                 JsonObject ack = publishUntilAcked(ann);
+                assertEquals(200, awaitStatus(ready, 200), "ready again once Redis is back");
                 assertTrue(ack.getJsonNumber("offset").longValue() >= 1);
                 try (HeraldClient bob = HeraldClient.connect(base.resolve("rooms/" + room + "?name=bob"))) {
                     expect(bob, "welcome");
@@ -72,6 +76,16 @@ class RedisOutageIT {
                 }
             }
         }
+    }
+
+    private static int awaitStatus(URI uri, int wanted) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        int status = OperationsSuite.get(uri).statusCode();
+        while (status != wanted && System.nanoTime() < deadline) {
+            Thread.sleep(100); // bounded by the deadline: the node notices the link's state within moments
+            status = OperationsSuite.get(uri).statusCode();
+        }
+        return status;
     }
 
     /** Publishes every 200 ms until one is acknowledged: the node reconnects to Redis within a few seconds. */

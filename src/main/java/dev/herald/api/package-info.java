@@ -1,0 +1,2 @@
+/** HTTP beside the WebSocket endpoints, the same on every runtime: {@code /metrics} and {@code /health}. */
+package dev.herald.api;
