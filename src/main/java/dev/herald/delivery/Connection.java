@@ -9,6 +9,11 @@ import java.nio.ByteBuffer;
  */
 public interface Connection {
 
+    /** The runtime's id of this connection (the WebSocket session's), or {@code null} when it has none. */
+    default String id() {
+        return null;
+    }
+
     /** The peer's IP address, or {@code null} when the runtime does not tell. */
     String remoteAddress();
 
@@ -16,7 +21,8 @@ public interface Connection {
 
     void sendBinary(ByteBuffer data, SendCallback done);
 
-    void sendPing(SendCallback done);
+    /** A ping with {@code payload} (at most 125 bytes), which the peer's pong must echo. */
+    void sendPing(ByteBuffer payload, SendCallback done);
 
     /**
      * {@code true} when this transport can write pre-framed bytes ({@link #sendWire}). The queue then writes its

@@ -55,8 +55,9 @@ public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, 
                 wireFrame(FIN_BINARY, shared.duplicate()), true, System.nanoTime());
     }
 
-    public static Frame ping() {
-        return new Frame(Kind.PING, null, null, null, null, PING_BYTES, null, false, 0);
+    /** A ping carrying {@code payload} (at most 125 bytes), kept read-only and shared by every recipient. */
+    public static Frame ping(ByteBuffer payload) {
+        return new Frame(Kind.PING, null, payload.asReadOnlyBuffer(), null, null, PING_BYTES, null, false, 0);
     }
 
     /** A close after the frames queued before it; it costs nothing against the budget. */
@@ -73,7 +74,7 @@ public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, 
         switch (kind) {
             case TEXT -> connection.sendText(text, done);
             case BINARY -> connection.sendBinary(binary.duplicate(), done);
-            case PING -> connection.sendPing(done);
+            case PING -> connection.sendPing(binary.duplicate(), done);
             case CLOSE -> {
                 connection.close(closure);
                 done.completed(null);

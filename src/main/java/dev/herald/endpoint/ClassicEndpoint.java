@@ -60,7 +60,7 @@ public class ClassicEndpoint {
     @OnMessage
     public void pong(PongMessage pong) {
         if (client != null) {
-            hub.heard(client);
+            hub.pong(client, pong.getApplicationData());
         }
     }
 

@@ -73,7 +73,7 @@ public class RoomEndpoint {
     @OnMessage
     public void pong(PongMessage pong) {
         if (client != null) {
-            hub.heard(client);
+            hub.pong(client, pong.getApplicationData());
         }
     }
 

@@ -17,7 +17,6 @@ import java.util.logging.Logger;
 final class SessionConnection implements Connection {
 
     private static final Logger LOG = Logger.getLogger(SessionConnection.class.getName());
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Session session;
     private final String remoteAddress;
@@ -86,9 +85,14 @@ final class SessionConnection implements Connection {
     }
 
     @Override
-    public void sendPing(SendCallback done) {
+    public String id() {
+        return session.getId();
+    }
+
+    @Override
+    public void sendPing(ByteBuffer payload, SendCallback done) {
         try {
-            session.getAsyncRemote().sendPing(EMPTY.duplicate());
+            session.getAsyncRemote().sendPing(payload);
             done.completed(null);
         } catch (IOException | RuntimeException e) {
             done.completed(e);

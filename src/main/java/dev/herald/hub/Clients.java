@@ -30,6 +30,8 @@ final class Clients {
     private final Consumer<Client> writeFailed;
     private final AtomicLong numbers = new AtomicLong();
     private final Set<Client> open = ConcurrentHashMap.newKeySet();
+    /** The open clients by their connection's id, for runtime events that name only the connection. */
+    private final ConcurrentHashMap<String, Client> byConnection = new ConcurrentHashMap<>();
 
     /** @param writeFailed what to do with a client whose write failed (its queue has closed itself) */
     Clients(HeraldSettings settings, Delivery delivery, FrameCodec codec, String nodeId, Consumer<Client> writeFailed) {
@@ -61,11 +63,24 @@ final class Clients {
 
     void register(Client client) {
         open.add(client);
+        String id = client.connection().id();
+        if (id != null) {
+            byConnection.put(id, client);
+        }
     }
 
     /** {@code true} if {@code client} was registered, so that its slot is given back exactly once. */
     boolean unregister(Client client) {
+        String id = client.connection().id();
+        if (id != null) {
+            byConnection.remove(id, client);
+        }
         return open.remove(client);
+    }
+
+    /** The open client on the connection with this id, or {@code null}. */
+    Client byConnectionId(String connectionId) {
+        return byConnection.get(connectionId);
     }
 
     int size() {

@@ -51,6 +51,7 @@ public final class Hub implements AutoCloseable {
     private final Clients clients;
     private final ClassicChat classic;
     private final Activity activity = new Activity();
+    private final PingRounds pings = new PingRounds();
     private final Rooms rooms;
     private final Heartbeat heartbeat;
     private final TokenRefresh tokenRefresh;
@@ -294,9 +295,25 @@ public final class Hub implements AutoCloseable {
 
     // ---- both endpoints -------------------------------------------------------------------------
 
-    /** Notes that the client is alive (a pong, or any frame). */
-    public void heard(Client client) {
-        client.heard(System.nanoTime());
+    /**
+     * A pong arrived. It counts against the client's rate; it shows the client alive only if it answers one of
+     * Herald's own recent pings ({@link PingRounds}).
+     */
+    public void pong(Client client, ByteBuffer payload) {
+        if (withinRate(client, System.nanoTime()) && pings.answers(payload)) {
+            client.heard(System.nanoTime());
+        }
+    }
+
+    /**
+     * The client sent a ping (where the runtime reports it: standalone). It counts against the rate like any frame,
+     * so that a ping flood, whose pongs the runtime queues outside Herald's budget, ends in 1008.
+     */
+    public void pinged(String connectionId) {
+        Client client = clients.byConnectionId(connectionId);
+        if (client != null) {
+            heardWithinRate(client);
+        }
     }
 
     /** Closes {@code client} with {@code closure} unless it is already closing; {@code true} if this call did. */
@@ -399,7 +416,7 @@ public final class Hub implements AutoCloseable {
     }
 
     void pingAll() {
-        Frame ping = Frame.ping();
+        Frame ping = Frame.ping(pings.next());
         for (Client client : clients.all()) {
             send(client, ping);
         }
@@ -441,6 +458,11 @@ public final class Hub implements AutoCloseable {
     private boolean heardWithinRate(Client client) {
         long now = System.nanoTime();
         client.heard(now);
+        return withinRate(client, now);
+    }
+
+    /** Counts a frame against the client's rate without taking it as life (an unsolicited pong may not be). */
+    private boolean withinRate(Client client, long now) {
         return switch (client.limiter.admit(now)) {
             case ALLOW -> true;
             case LIMITED -> false;

@@ -20,7 +20,9 @@ final class TyrusContainer extends TyrusServerContainer {
     TyrusContainer(Set<Class<?>> endpoints, String contextPath, int incomingBufferSize) {
         super(endpoints);
         this.contextPath = contextPath;
-        this.engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize).build();
+        // PingWatch tells the hub of every ping a client sends, which the WebSocket API does not.
+        this.engine = TyrusWebSocketEngine.builder(this).incomingBufferSize(incomingBufferSize)
+                .applicationEventListener(new PingWatch()).build();
     }
 
     @Override

@@ -58,7 +58,7 @@ class FrameTest {
 
     @Test
     void controlFramesHaveNoWireFormAndAreSentOneByOne() {
-        assertFalse(Frame.ping().hasWireForm());
+        assertFalse(Frame.ping(java.nio.ByteBuffer.allocate(0)).hasWireForm());
         assertFalse(Frame.close(Closure.SLOW_CONSUMER).hasWireForm());
         assertTrue(Frame.message("k", "key").hasWireForm());
     }

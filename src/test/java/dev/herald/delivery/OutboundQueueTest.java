@@ -51,7 +51,7 @@ class OutboundQueueTest {
         }
 
         @Override
-        public synchronized void sendPing(SendCallback done) {
+        public synchronized void sendPing(ByteBuffer payload, SendCallback done) {
             record("ping", done);
         }
 
@@ -146,7 +146,7 @@ class OutboundQueueTest {
         }
         offer(queue, Frame.binary(ByteBuffer.wrap("bin".getBytes(StandardCharsets.UTF_8))));
         expected.add("binary:bin");
-        offer(queue, Frame.ping());
+        offer(queue, Frame.ping(java.nio.ByteBuffer.allocate(0)));
         expected.add("ping");
         while (!connection.pending.isEmpty()) {
             connection.completeNext(null);
@@ -577,7 +577,7 @@ class OutboundQueueTest {
         String big = "x".repeat(OutboundQueue.BATCH_BYTES / 2);
         offer(queue, Frame.text("first"));
         offer(queue, Frame.text("a"));
-        offer(queue, Frame.ping());
+        offer(queue, Frame.ping(java.nio.ByteBuffer.allocate(0)));
         offer(queue, Frame.text(big));
         offer(queue, Frame.text(big));
         offer(queue, Frame.text("b"));

@@ -47,7 +47,7 @@ class WritersTest {
         }
 
         @Override
-        public void sendPing(SendCallback done) {
+        public void sendPing(ByteBuffer payload, SendCallback done) {
             throw new AssertionError("not used");
         }
 

@@ -53,7 +53,7 @@ class DrainTest {
         }
 
         @Override
-        public void sendPing(SendCallback done) {
+        public void sendPing(ByteBuffer payload, SendCallback done) {
             done.completed(null);
         }
 

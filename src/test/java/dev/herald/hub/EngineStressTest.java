@@ -101,7 +101,7 @@ class EngineStressTest {
         }
 
         @Override
-        public void sendPing(SendCallback done) {
+        public void sendPing(ByteBuffer payload, SendCallback done) {
             done.completed(null);
         }
 

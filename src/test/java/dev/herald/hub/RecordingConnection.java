@@ -57,7 +57,7 @@ class RecordingConnection implements Connection {
     }
 
     @Override
-    public void sendPing(SendCallback done) {
+    public void sendPing(ByteBuffer payload, SendCallback done) {
         synchronized (this) {
             pings++;
         }

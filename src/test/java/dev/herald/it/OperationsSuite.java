@@ -132,14 +132,31 @@ public abstract class OperationsSuite {
 
     /** Every sample of {@code /metrics}: name with labels to value. */
     Map<String, Double> scrape() throws IOException, InterruptedException {
-        Map<String, Double> samples = new TreeMap<>();
-        for (String line : get(http("metrics")).body().split("\n")) {
-            Matcher sample = SAMPLE.matcher(line);
-            if (!line.startsWith("#") && sample.matches()) {
-                samples.put(sample.group(1), Double.parseDouble(sample.group(3)));
-            }
+        return new Scrape(get(http("metrics")).body()).samples();
+    }
+
+    /** The samples of one {@code /metrics} answer: name with labels to value. */
+    record Scrape(Map<String, Double> samples) {
+
+        Scrape(String body) {
+            this(parse(body));
         }
-        return samples;
+
+        /** The sample's value, 0 when absent (a counter that never moved has no labelled sample yet). */
+        double value(String nameWithLabels) {
+            return samples.getOrDefault(nameWithLabels, 0.0);
+        }
+
+        private static Map<String, Double> parse(String body) {
+            Map<String, Double> samples = new TreeMap<>();
+            for (String line : body.split("\n")) {
+                Matcher sample = SAMPLE.matcher(line);
+                if (!line.startsWith("#") && sample.matches()) {
+                    samples.put(sample.group(1), Double.parseDouble(sample.group(3)));
+                }
+            }
+            return samples;
+        }
     }
 
     private Map<String, Double> awaitDelta(Map<String, Double> before, String name, long wanted) throws Exception {
