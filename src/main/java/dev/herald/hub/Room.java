@@ -8,6 +8,7 @@ import dev.herald.broker.RoomState;
 import dev.herald.broker.Subscription;
 import dev.herald.delivery.Fanout;
 import dev.herald.delivery.Frame;
+import dev.herald.protocol.Closure;
 import dev.herald.protocol.FrameCodec;
 import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
@@ -101,10 +102,12 @@ final class Room extends Audience {
      *
      * @return whether the welcome said recovered, or {@code null} if the client had gone or overflowed meanwhile
      *
-     * @param history what the broker read, or {@code null} when it could not be read (or the epoch was wrong)
+     * @param sameEpoch {@code false} when the client resumes from another epoch than the room's: nothing can be
+     *                  recovered, and {@code history} only says where the broker is
+     * @param history what the broker read, or {@code null} when it could not be read
      */
-    synchronized Boolean finishResume(Client client, Position at, long since, History history, int recoveryMax,
-                                      int heartbeatSeconds, Fanout<Client> fanout) {
+    synchronized Boolean finishResume(Client client, Position at, long since, boolean sameEpoch, History history,
+                                      int recoveryMax, int heartbeatSeconds, Fanout<Client> fanout) {
         if (!client.holding()) {
             return null; // it left before its history arrived
         }
@@ -113,7 +116,14 @@ final class Room extends Audience {
             fanout.overflowed(client); // more arrived while its history was read than its queue may hold
             return null;
         }
-        List<Outbound.Message> missed = missed(at, since, history, recoveryMax);
+        if (history != null && !history.epoch().equals(epoch)) {
+            // The broker lost this room's history and no message of the new epoch has reached this node yet:
+            // the room moves to the new epoch now, and this client starts there, with nothing held from before.
+            adopt(history.epoch(), 0, client, fanout);
+            at = new Position(members(), epoch, delivered);
+            held = List.of();
+        }
+        List<Outbound.Message> missed = sameEpoch ? missed(at, since, history, recoveryMax) : null;
         boolean recovered = missed != null;
         long seen = recovered ? Math.max(since, at.offset()) : at.offset();
         fanout.offer(client, encode(new Outbound.Welcome(name, client.member(), at.members(), seen, heartbeatSeconds,
@@ -160,10 +170,7 @@ final class Room extends Audience {
             return;
         }
         if (!published.epoch().equals(epoch)) {
-            LOG.warning(() -> "room " + name + " moved from epoch " + epoch + " to " + published.epoch()
-                    + ": its history was lost");
-            epoch = published.epoch();
-            delivered = published.offset() - 1;
+            adopt(published.epoch(), published.offset() - 1, null, fanout);
         }
         if (published.offset() <= delivered) {
             return;
@@ -171,6 +178,25 @@ final class Room extends Audience {
         delivered = published.offset();
         Outbound.Message message = published.message();
         offerToAll(messageFrame(message), message.offset(), fanout);
+    }
+
+    /**
+     * The room's history was lost (a cluster's Redis was flushed or restarted) and its order starts again in
+     * {@code newEpoch}. Members here keep offsets of the old epoch and would take the new epoch's messages for
+     * ones they already have, so each is closed with 1012 after its pending frames and reconnects into the new
+     * epoch, where its resume says {@code recovered: false}. {@code spared} (a client being welcomed into the new
+     * epoch) stays.
+     */
+    private void adopt(String newEpoch, long newDelivered, Client spared, Fanout<Client> fanout) {
+        LOG.warning(() -> "room " + name + " moved from epoch " + epoch + " to " + newEpoch
+                + ": its history was lost; its members here reconnect");
+        epoch = newEpoch;
+        delivered = newDelivered;
+        for (Client member : snapshot()) {
+            if (member != spared && member.markClosing(Closure.HISTORY_LOST)) {
+                fanout.offerClose(member, Frame.close(Closure.HISTORY_LOST));
+            }
+        }
     }
 
     /**

@@ -83,21 +83,28 @@ final class Rooms {
     }
 
     private void resume(Room room, Client client, Room.Position at, Resume resume) {
-        if (!resume.wellFormed() || !resume.epoch().equals(at.epoch())) {
-            finishResume(room, client, at, resume.since(), null);
+        if (!resume.wellFormed()) {
+            finishResume(room, client, at, resume.since(), false, null);
             return;
         }
-        broker.history(room.name(), resume.since(), recoveryMax + 1).whenComplete((history, failure) -> {
+        // With another epoch than the room's here, nothing can be recovered; the read still says which epoch the
+        // broker is at, in case this node's room has not heard yet that its history was lost.
+        boolean sameEpoch = resume.epoch().equals(at.epoch());
+        long since = sameEpoch ? resume.since() : at.offset();
+        int limit = sameEpoch ? recoveryMax + 1 : 1;
+        broker.history(room.name(), since, limit).whenComplete((history, failure) -> {
             if (failure != null) {
                 LOG.log(Level.WARNING, "cannot read the history of room " + room.name() + " for a resume", failure);
             }
-            finishResume(room, client, at, resume.since(), failure == null ? history : null);
+            finishResume(room, client, at, resume.since(), sameEpoch, failure == null ? history : null);
         });
     }
 
-    private void finishResume(Room room, Client client, Room.Position at, long since, History history) {
+    private void finishResume(Room room, Client client, Room.Position at, long since, boolean sameEpoch,
+                              History history) {
         Fanout<Client> fanout = new Fanout<>();
-        Boolean recovered = room.finishResume(client, at, since, history, recoveryMax, heartbeatSeconds, fanout);
+        Boolean recovered = room.finishResume(client, at, since, sameEpoch, history, recoveryMax, heartbeatSeconds,
+                fanout);
         finish.accept(fanout);
         if (recovered != null) {
             activity.resumed(recovered);

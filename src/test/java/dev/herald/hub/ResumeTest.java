@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.herald.broker.Draft;
+import dev.herald.broker.History;
+import dev.herald.protocol.Closure;
 import dev.herald.broker.BrokerSink;
 import dev.herald.broker.MemoryBroker;
 import dev.herald.broker.PresenceChange;
@@ -178,9 +180,13 @@ class ResumeTest extends LiveHubTest {
 
         /** Completes {@code client}'s resume from {@code since}; returns the clients the slow-consumer policy met. */
         List<Client> finishResume(Client client, Room.Position at, long since) {
+            return finishResume(client, at, since, broker.history("r", since, 100).toCompletableFuture().join());
+        }
+
+        /** As above, with what the broker is made to have read. */
+        List<Client> finishResume(Client client, Room.Position at, long since, History history) {
             Fanout<Client> fanout = new Fanout<>();
-            room.finishResume(client, at, since, broker.history("r", since, 100).toCompletableFuture().join(), 1000,
-                    25, fanout);
+            room.finishResume(client, at, since, true, history, 1000, 25, fanout);
             List<Client> slow = new ArrayList<>();
             delivery.finish(fanout, slow::add);
             return slow;
@@ -190,6 +196,31 @@ class ResumeTest extends LiveHubTest {
         public void close() {
             broker.close();
             delivery.close();
+        }
+    }
+
+    @Test
+    void aResumeThatFindsTheBrokerInANewEpochMovesTheRoomAndReconnectsTheOthers() {
+        // On a cluster, Redis may lose a room's history while this node's room still holds the old epoch (no
+        // message of the new one has arrived): the resume's read is the first to tell.
+        try (SteppedRoom stepped = new SteppedRoom(HeraldSettings.defaults())) {
+            List<Room.Position> at = new ArrayList<>();
+            RecordingConnection annConnection = new RecordingConnection("192.0.2.1");
+            Client ann = stepped.member(1, annConnection, false, at);
+            for (int i = 1; i <= 3; i++) {
+                stepped.publish(ann, "m" + i);
+            }
+            RecordingConnection bobConnection = new RecordingConnection("192.0.2.2");
+            Client bob = stepped.member(2, bobConnection, true, at);
+            stepped.finishResume(bob, at.get(1), 2, new History("fresh", 0, List.of()));
+
+            JsonObject welcome = bobConnection.json().get(0);
+            assertEquals("fresh", welcome.getString("epoch"), "the broker's epoch, not the room's stale one");
+            assertEquals(0, welcome.getJsonNumber("offset").longValue());
+            assertFalse(welcome.getBoolean("recovered"));
+            assertEquals(List.of(Closure.HISTORY_LOST), annConnection.closures(),
+                    "ann holds offsets of the lost epoch: she reconnects into the new one");
+            assertEquals(List.of(), bobConnection.closures());
         }
     }
 
