@@ -698,13 +698,13 @@ class ClusterChaosIT {
         }
     }
 
-    /** Waits until Redis lists {@code count} pub/sub connections: every node with members has (re)subscribed. */
+    /** Waits until Redis counts {@code count} subscribers of the room's channel: every node with members has (re)subscribed. */
     private void awaitPubSubClients(int count) throws InterruptedException {
         waitUntil(() -> {
             try {
-                return redis.command("CLIENT", "LIST", "TYPE", "pubsub").lines()
-                        .filter(line -> line.contains(" sub=1 ")).count() == count;
-            } catch (IOException e) {
+                List<String> reply = redis.command("PUBSUB", "NUMSUB", "herald:{" + room + "}:messages").lines().toList();
+                return reply.size() == 2 && Integer.parseInt(reply.get(1).trim()) == count;
+            } catch (IOException | NumberFormatException e) {
                 return false;
             }
         }, Duration.ofSeconds(30), count + " nodes subscribed to the room's channel");
