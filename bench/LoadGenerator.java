@@ -1,12 +1,14 @@
 /*
  * Herald's comparative load generator: one file, JDK 17 only, run as
  *
- *   java bench/LoadGenerator.java --server herald:PORT:PID --server ws:PORT:PID:MEMPORT [--quick] [--scenarios a,b,c,d]
- *       [--path /herald/]
+ *   java bench/LoadGenerator.java --server herald:PORT:PID [--server herald-cluster:PORT1,PORT2:PID1,PID2
+ *       --redis-pid PID] --server ws:PORT:PID:MEMPORT [--quick] [--scenarios a,b,c,d] [--path /herald/]
  *
  * It drives the classic endpoint of each server (Herald and the ws reference in bench/node) with the same
- * connections: "/" by default; --path moves Herald's (the first --server) to another path, such as "/herald/" when
- * the WAR runs in a Jakarta EE container, while ws stays at "/", and prints one Markdown table per scenario with both servers and the ratio Herald / ws.
+ * connections: "/" by default; --path moves Herald's (the JVM servers') to another path, such as "/herald/" when
+ * the WAR runs in a Jakarta EE container, while ws stays at "/", and prints one Markdown table per scenario with
+ * every server and the ratio Herald / ws. A cluster target (several Herald nodes on one Redis) gets its
+ * subscribers spread over its nodes and the publisher on the first, and the ratio cluster / Herald.
  * bench/run.sh starts the servers and calls it; see bench/README.md for what each scenario means.
  *
  * Design, and why:
@@ -86,7 +88,8 @@ public class LoadGenerator {
         double dConnectSeconds = 1500;
         // common
         int connectConcurrency = 200;     // handshakes in flight, so the servers' accept backlogs never overflow
-        String heraldPath = "/";          // the request path of the first server's handshakes (--path)
+        String heraldPath = "/";          // the request path of the JVM servers' handshakes (--path)
+        long redisPid;                    // --redis-pid: a cluster's Redis, whose CPU gets its own row
         double settleSeconds = 120;
         boolean quick;
 
@@ -107,10 +110,18 @@ public class LoadGenerator {
         }
     }
 
-    /** One server under test: its name, port, process id, and (ws) the HTTP side port that reports memory. */
-    record Target(String name, int port, long pid, int memPort, String path) {
+    /**
+     * One server under test: its name, port, process id, and (ws) the HTTP side port that reports memory. A cluster
+     * (herald-cluster:PORT1,PORT2:PID1,PID2) has one port and one pid per node: subscriber i of a scenario connects
+     * to node i % nodes, the publisher to the first node, and the server's CPU and memory are summed over the pids.
+     */
+    record Target(String name, List<Integer> ports, List<Long> pids, int memPort, String path) {
         boolean isJvm() {
             return memPort <= 0;
+        }
+
+        int nodes() {
+            return ports.size();
         }
     }
 
@@ -128,6 +139,7 @@ public class LoadGenerator {
         final int index;
         final Role role;
         final SocketChannel channel;
+        final int node;                  // which of the target's ports (a cluster's node) it is connected to
         Worker worker;
         SelectionKey key;
         // handshake
@@ -152,10 +164,11 @@ public class LoadGenerator {
         ByteBuffer out;
         boolean draining;
 
-        Conn(int index, Role role, SocketChannel channel) {
+        Conn(int index, Role role, SocketChannel channel, int node) {
             this.index = index;
             this.role = role;
             this.channel = channel;
+            this.node = node;
         }
     }
 
@@ -247,16 +260,20 @@ public class LoadGenerator {
         // counters, owner-written, published each loop
         long deliveries, joins, established, failed, orderErrors, closedHealthy;
         volatile long vDeliveries, vJoins, vEstablished, vFailed, vOrderErrors, vClosedHealthy;
-        // latency histogram (microseconds), recorded for seq >= latencyFromSeq
-        final long[] latencyMicros = new long[2_000_001];
-        long latencyOverflow;
-        long latencyCount;
+        // latency histograms (microseconds), one per node of the target, recorded for seq >= latencyFromSeq
+        final long[][] latencyMicros;
+        final long[] latencyOverflow;
+        final long[] latencyCount;
 
         Worker(int id, Scenario scenario) throws IOException {
             super("loadgen-worker-" + id);
             setDaemon(true);
             this.selector = Selector.open();
             this.scenario = scenario;
+            int nodes = scenario.target.nodes();
+            this.latencyMicros = new long[nodes][2_000_001];
+            this.latencyOverflow = new long[nodes];
+            this.latencyCount = new long[nodes];
         }
 
         void execute(Runnable task) {
@@ -348,7 +365,7 @@ public class LoadGenerator {
             if (c.channel.isConnectionPending()) {
                 c.channel.finishConnect();
             }
-            String request = "GET " + scenario.target.path() + " HTTP/1.1\r\nHost: 127.0.0.1:" + scenario.target.port() + "\r\n"
+            String request = "GET " + scenario.target.path() + " HTTP/1.1\r\nHost: 127.0.0.1:" + scenario.target.ports().get(c.node) + "\r\n"
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
             c.out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
@@ -552,12 +569,13 @@ public class LoadGenerator {
             c.lastSeq = seq;
             if (seq >= scenario.latencyFromSeq) {
                 long micros = (now - sent) / 1000;
-                if (micros >= 0 && micros < latencyMicros.length) {
-                    latencyMicros[(int) micros]++;
+                long[] hist = latencyMicros[c.node];
+                if (micros >= 0 && micros < hist.length) {
+                    hist[(int) micros]++;
                 } else {
-                    latencyOverflow++;
+                    latencyOverflow[c.node]++;
                 }
-                latencyCount++;
+                latencyCount[c.node]++;
             }
             int slot = (int) (seq & (RING - 1));
             ring[slot]++;
@@ -706,11 +724,15 @@ public class LoadGenerator {
                 if (rcvbuf > 0) {
                     ch.setOption(StandardSocketOptions.SO_RCVBUF, rcvbuf); // before connect: it sets the window
                 }
-                ch.connect(new InetSocketAddress("127.0.0.1", target.port()));
-                Conn c = new Conn(conns.size(), role, ch);
+                // A cluster: the publisher on the first node, the others spread round-robin over the nodes. Workers
+                // take them in pairs of nodes, so that each selector thread reads from every node alike.
+                int node = role == Role.PUBLISHER ? 0 : i % target.nodes();
+                ch.connect(new InetSocketAddress("127.0.0.1", target.ports().get(node)));
+                Conn c = new Conn(conns.size(), role, ch, node);
                 conns.add(c);
                 made.add(c);
-                Worker w = role == Role.PUBLISHER ? workers.get(0) : workers.get(next++ % workers.size());
+                Worker w = role == Role.PUBLISHER ? workers.get(0)
+                        : workers.get((next++ / target.nodes()) % workers.size());
                 w.execute(() -> w.add(c));
             }
             waitUntil(() -> pendingHandshakes() == 0, deadline);
@@ -971,20 +993,28 @@ public class LoadGenerator {
 
     // ---------------------------------------------------------------- CPU and memory probes
 
-    /** CPU of this process, its threads, the server process and the whole machine over an interval. */
+    /**
+     * CPU of this process, its threads, the server's processes (a cluster's nodes, summed, and each), the Redis
+     * given by --redis-pid, and the whole machine over an interval.
+     */
     static final class CpuWindow {
         static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
         final long start = System.nanoTime();
         final long selfStart = selfCpuNanos();
-        final long serverStart;
+        final long[] serverStart;
+        final long redisStart;
         final long[] machineStart = machineTicks();
         final Map<Thread, Long> threadStart = new LinkedHashMap<>();
-        final long pid;
-        double seconds, selfPct, busiestThreadPct, serverPct, restPct;
+        final List<Long> pids;
+        final long redisPid;
+        double seconds, selfPct, busiestThreadPct, serverPct, redisPct, restPct;
+        double[] nodePct;
 
-        CpuWindow(long serverPid, List<Thread> threads) {
-            this.pid = serverPid;
-            this.serverStart = processCpuNanos(serverPid);
+        CpuWindow(Target target, long redisPid, List<Thread> threads) {
+            this.pids = target.pids();
+            this.redisPid = redisPid;
+            this.serverStart = pids.stream().mapToLong(CpuWindow::processCpuNanos).toArray();
+            this.redisStart = redisPid > 0 ? processCpuNanos(redisPid) : 0;
             for (Thread t : threads) {
                 threadStart.put(t, THREADS.getThreadCpuTime(t.getId()));
             }
@@ -993,9 +1023,17 @@ public class LoadGenerator {
         CpuWindow stop(List<Thread> threads) {
             seconds = (System.nanoTime() - start) / 1e9;
             double selfSec = (selfCpuNanos() - selfStart) / 1e9;
-            double serverSec = (processCpuNanos(pid) - serverStart) / 1e9;
+            nodePct = new double[pids.size()];
+            double serverSec = 0;
+            for (int i = 0; i < pids.size(); i++) {
+                double sec = (processCpuNanos(pids.get(i)) - serverStart[i]) / 1e9;
+                nodePct[i] = 100 * sec / seconds;
+                serverSec += sec;
+            }
+            double redisSec = redisPid > 0 ? (processCpuNanos(redisPid) - redisStart) / 1e9 : 0;
             selfPct = 100 * selfSec / seconds;
             serverPct = 100 * serverSec / seconds;
+            redisPct = 100 * redisSec / seconds;
             for (Thread t : threads) {
                 long before = threadStart.getOrDefault(t, 0L);
                 long now = THREADS.getThreadCpuTime(t.getId());
@@ -1005,8 +1043,20 @@ public class LoadGenerator {
             }
             long[] m = machineTicks();
             double busySec = (m[0] - machineStart[0]) / 100.0;
-            restPct = Math.max(0, 100 * (busySec - selfSec - serverSec) / seconds);
+            restPct = Math.max(0, 100 * (busySec - selfSec - serverSec - redisSec) / seconds);
             return this;
+        }
+
+        /** The server's CPU: for a cluster, the sum and each node's share. */
+        String server() {
+            if (nodePct.length == 1) {
+                return String.format(Locale.ROOT, "%.0f %%", serverPct);
+            }
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%.0f %% (", serverPct));
+            for (int i = 0; i < nodePct.length; i++) {
+                sb.append(String.format(Locale.ROOT, "%snode %d %.0f %%", i == 0 ? "" : ", ", i + 1, nodePct[i]));
+            }
+            return sb.append(')').toString();
         }
 
         String generator() {
@@ -1046,27 +1096,34 @@ public class LoadGenerator {
         }
     }
 
-    /** Reads a server's memory: RSS from /proc, heap through JMX (Herald) or the side port (ws). */
+    /**
+     * Reads a server's memory: RSS from /proc, heap through JMX (Herald) or the side port (ws). For a cluster, every
+     * figure is the sum over its nodes' processes (a peak RSS: the sum of each node's peak).
+     */
     static final class MemoryProbe implements AutoCloseable {
         final Target target;
-        JMXConnector jmx;
-        MemoryMXBean memory;
+        final List<JMXConnector> jmx = new ArrayList<>();
+        final List<MemoryMXBean> memory = new ArrayList<>();
 
         MemoryProbe(Target target) throws IOException {
             this.target = target;
             if (target.isJvm()) {
-                try {
-                    // The attach API starts the JVM's local management agent (bound to loopback), so Herald needs
-                    // no extra flags; MemoryMXBean.gc() is what `jcmd PID GC.run` does.
-                    VirtualMachine vm = VirtualMachine.attach(Long.toString(target.pid()));
-                    String address = vm.startLocalManagementAgent();
-                    vm.detach();
-                    jmx = JMXConnectorFactory.connect(new JMXServiceURL(address));
-                    MBeanServerConnection server = jmx.getMBeanServerConnection();
-                    memory = ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.MEMORY_MXBEAN_NAME,
-                            MemoryMXBean.class);
-                } catch (Exception e) {
-                    throw new IOException("cannot attach to JVM " + target.pid() + ": " + e, e);
+                for (long pid : target.pids()) {
+                    try {
+                        // The attach API starts the JVM's local management agent (bound to loopback), so Herald
+                        // needs no extra flags; MemoryMXBean.gc() is what `jcmd PID GC.run` does.
+                        VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
+                        String address = vm.startLocalManagementAgent();
+                        vm.detach();
+                        JMXConnector connector = JMXConnectorFactory.connect(new JMXServiceURL(address));
+                        jmx.add(connector);
+                        MBeanServerConnection server = connector.getMBeanServerConnection();
+                        memory.add(ManagementFactory.newPlatformMXBeanProxy(server, ManagementFactory.MEMORY_MXBEAN_NAME,
+                                MemoryMXBean.class));
+                    } catch (Exception e) {
+                        close();
+                        throw new IOException("cannot attach to JVM " + pid + ": " + e, e);
+                    }
                 }
             }
         }
@@ -1074,11 +1131,15 @@ public class LoadGenerator {
         /** Heap in use, in bytes, after a full GC if {@code gc}; for ws, V8's heapUsed (after gc() twice). */
         long heapUsed(boolean gc) throws IOException {
             if (target.isJvm()) {
-                if (gc) {
-                    memory.gc();
-                    memory.gc();
+                long used = 0;
+                for (MemoryMXBean m : memory) {
+                    if (gc) {
+                        m.gc();
+                        m.gc();
+                    }
+                    used += m.getHeapMemoryUsage().getUsed();
                 }
-                return memory.getHeapMemoryUsage().getUsed();
+                return used;
             }
             return nodeMemory(gc).getOrDefault("heapUsed", -1L);
         }
@@ -1116,10 +1177,22 @@ public class LoadGenerator {
             }
         }
 
-        /** A field of /proc/PID/status in bytes (VmRSS, VmHWM). */
+        /** A field of /proc/PID/status in bytes (VmRSS, VmHWM), summed over a cluster's nodes; -1 if one is gone. */
         long status(String field) {
+            long sum = 0;
+            for (long pid : target.pids()) {
+                long v = status(pid, field);
+                if (v < 0) {
+                    return -1;
+                }
+                sum += v;
+            }
+            return sum;
+        }
+
+        static long status(long pid, String field) {
             try {
-                for (String line : Files.readAllLines(Path.of("/proc/" + target.pid() + "/status"))) {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
                     if (line.startsWith(field + ":")) {
                         return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                     }
@@ -1130,21 +1203,24 @@ public class LoadGenerator {
             return -1;
         }
 
-        /** Resets the kernel's peak RSS (VmHWM) of the server, so the next peak is this scenario's own. */
+        /** Resets the kernel's peak RSS (VmHWM) of the server (each node), so the next peak is this scenario's own. */
         boolean resetPeak() {
-            try {
-                Files.writeString(Path.of("/proc/" + target.pid() + "/clear_refs"), "5");
-                return true;
-            } catch (IOException | RuntimeException e) {
-                return false;
+            boolean all = true;
+            for (long pid : target.pids()) {
+                try {
+                    Files.writeString(Path.of("/proc/" + pid + "/clear_refs"), "5");
+                } catch (IOException | RuntimeException e) {
+                    all = false;
+                }
             }
+            return all;
         }
 
         @Override
         public void close() {
-            if (jmx != null) {
+            for (JMXConnector connector : jmx) {
                 try {
-                    jmx.close();
+                    connector.close();
                 } catch (IOException ignored) {
                     // the server may already be gone
                 }
@@ -1171,7 +1247,7 @@ public class LoadGenerator {
                 maxRss = Math.max(maxRss, probe.status("VmRSS"));
                 try {
                     if (probe.target.isJvm()) {
-                        maxHeap = Math.max(maxHeap, probe.memory.getHeapMemoryUsage().getUsed());
+                        maxHeap = Math.max(maxHeap, probe.heapUsed(false)); // a cluster: the nodes' sum
                     } else {
                         Map<String, Long> m = probe.nodeMemory(false);
                         maxHeap = Math.max(maxHeap, m.getOrDefault("heapUsed", 0L) + m.getOrDefault("external", 0L));
@@ -1249,7 +1325,7 @@ public class LoadGenerator {
             long deadline = System.nanoTime() + (long) ((config.aWarmupSeconds + config.aSeconds + 60) * 1e9);
             long warmEnd = System.nanoTime() + (long) (config.aWarmupSeconds * 1e9);
             pub.windowed(config.aMessageBytes, config.aWindow, Long.MAX_VALUE, () -> System.nanoTime() < warmEnd, deadline);
-            CpuWindow cpu = new CpuWindow(target.pid(), s.threads());
+            CpuWindow cpu = new CpuWindow(target, config.redisPid, s.threads());
             long d0 = s.deliveries();
             long t0 = System.nanoTime();
             long end = t0 + (long) (config.aSeconds * 1e9);
@@ -1261,9 +1337,7 @@ public class LoadGenerator {
             double rate = (d1 - d0) / ((t1 - t0) / 1e9);
             r.put("deliveries per second", num(rate, "%,.0f"));
             r.put("messages per second (each to " + config.aSubscribers + ")", num(rate / config.aSubscribers, "%,.0f"));
-            r.put("server CPU (% of one core)", info(cpu.serverPct, "%.0f %%"));
-            r.put("generator CPU (% of one core)", cpu.generator());
-            r.put("rest of the machine (% of one core)", info(cpu.restPct, "%.0f %%"));
+            putCpu(r, cpu);
             r.put("lost or out of order", (complete ? "" : "INCOMPLETE; ") + s.sum(w -> w.vOrderErrors) + " out of order, "
                     + s.sum(w -> w.vClosedHealthy) + " subscribers closed");
             lastThroughput.put(target.name(), rate);
@@ -1273,6 +1347,16 @@ public class LoadGenerator {
     }
 
     final Map<String, Double> lastThroughput = new LinkedHashMap<>();
+
+    /** The CPU rows of (a) and (b): the server (a cluster: summed, and each node), Redis (--redis-pid), the rest. */
+    void putCpu(Result r, CpuWindow cpu) {
+        r.put("server CPU (% of one core)", cpu.server());
+        if (config.redisPid > 0) {
+            r.put("Redis CPU (% of one core)", info(cpu.redisPct, "%.0f %%"));
+        }
+        r.put("generator CPU (% of one core)", cpu.generator());
+        r.put("rest of the machine (% of one core)", info(cpu.restPct, "%.0f %%"));
+    }
 
     static void checkHealthy(List<Conn> subs, Result r) {
         long closed = subs.stream().filter(c -> c.closed).count();
@@ -1294,32 +1378,44 @@ public class LoadGenerator {
             long maxLag = Math.max(1000, config.bRatePerSecond * 5L);
             pub.paced(config.aMessageBytes, config.bRatePerSecond, config.bWarmupSeconds, maxLag, deadline);
             s.latencyFromSeq = pub.nextSeq;
-            CpuWindow cpu = new CpuWindow(target.pid(), s.threads());
+            CpuWindow cpu = new CpuWindow(target, config.redisPid, s.threads());
             long d0 = s.deliveries();
             long t0 = System.nanoTime();
             pub.paced(config.aMessageBytes, config.bRatePerSecond, config.bSeconds, maxLag, deadline);
             boolean complete = pub.awaitDelivered(System.nanoTime() + 30_000_000_000L);
             long t1 = System.nanoTime();
             cpu.stop(s.threads());
-            long[] hist = new long[s.workers.get(0).latencyMicros.length];
-            long count = 0;
-            long overflow = 0;
+            int nodes = target.nodes();
+            int length = s.workers.get(0).latencyMicros[0].length;
+            long[][] hist = new long[nodes + 1][length]; // [node] for each node, [nodes] for all of them
+            long[] count = new long[nodes + 1];
+            long[] overflow = new long[nodes + 1];
             for (Worker w : s.workers) {
-                for (int i = 0; i < hist.length; i++) {
-                    hist[i] += w.latencyMicros[i];
+                for (int node = 0; node < nodes; node++) {
+                    for (int i = 0; i < length; i++) {
+                        hist[node][i] += w.latencyMicros[node][i];
+                        hist[nodes][i] += w.latencyMicros[node][i];
+                    }
+                    count[node] += w.latencyCount[node];
+                    count[nodes] += w.latencyCount[node];
+                    overflow[node] += w.latencyOverflow[node];
+                    overflow[nodes] += w.latencyOverflow[node];
                 }
-                count += w.latencyCount;
-                overflow += w.latencyOverflow;
             }
+            long[] all = hist[nodes];
             r.put("deliveries per second (offered " + config.bSubscribers * config.bRatePerSecond + ")",
                     info((s.deliveries() - d0) / ((t1 - t0) / 1e9), "%,.0f"));
-            r.put("p50 latency", latencyCell(percentile(hist, count, 0.50), hist.length));
-            r.put("p99 latency", latencyCell(percentile(hist, count, 0.99), hist.length));
-            r.put("p99.9 latency", latencyCell(percentile(hist, count, 0.999), hist.length));
-            r.put("max latency", latencyCell(max(hist, overflow), hist.length));
-            r.put("server CPU (% of one core)", info(cpu.serverPct, "%.0f %%"));
-            r.put("generator CPU (% of one core)", cpu.generator());
-            r.put("rest of the machine (% of one core)", info(cpu.restPct, "%.0f %%"));
+            r.put("p50 latency", latencyCell(percentile(all, count[nodes], 0.50), length));
+            r.put("p99 latency", latencyCell(percentile(all, count[nodes], 0.99), length));
+            r.put("p99.9 latency", latencyCell(percentile(all, count[nodes], 0.999), length));
+            r.put("max latency", latencyCell(max(all, overflow[nodes]), length));
+            for (int node = 0; node < nodes && nodes > 1; node++) {
+                r.put("p50 / p99 / p99.9, subscribers on node " + (node + 1) + (node == 0 ? " (the publisher's)" : ""),
+                        String.format(Locale.ROOT, "%s / %s / %s", latencyCell(percentile(hist[node], count[node], 0.50), length),
+                                latencyCell(percentile(hist[node], count[node], 0.99), length),
+                                latencyCell(percentile(hist[node], count[node], 0.999), length)));
+            }
+            putCpu(r, cpu);
             r.put("lost or out of order", (complete ? "" : "INCOMPLETE; ") + s.sum(w -> w.vOrderErrors) + " out of order, "
                     + s.sum(w -> w.vClosedHealthy) + " subscribers closed");
             checkHealthy(subs, r);
@@ -1391,7 +1487,7 @@ public class LoadGenerator {
             Sampler sampler = new Sampler(probe);
             sampler.start();
             // the burst
-            CpuWindow burstCpu = new CpuWindow(target.pid(), s.threads());
+            CpuWindow burstCpu = new CpuWindow(target, config.redisPid, s.threads());
             long d0 = s.deliveries();
             long t0 = System.nanoTime();
             pub.windowed(config.cBurstBytes, config.cBurstWindow, config.cBurstMessages, () -> true, deadline);
@@ -1400,7 +1496,7 @@ public class LoadGenerator {
             burstCpu.stop(s.threads());
             long burstDeliveries = s.deliveries() - d0;
             // (a) again, with the stalled client still stalled
-            CpuWindow cpu = new CpuWindow(target.pid(), s.threads());
+            CpuWindow cpu = new CpuWindow(target, config.redisPid, s.threads());
             long d1 = s.deliveries();
             long t2 = System.nanoTime();
             long end = t2 + (long) (config.aSeconds * 1e9);
@@ -1445,6 +1541,10 @@ public class LoadGenerator {
                     String.format(Locale.ROOT, "%s / %s / %s", mib(heapBefore), mib(sampler.maxHeap), mib(heapAfter)));
             r.put("server CPU during the burst / after (% of one core)",
                     String.format(Locale.ROOT, "%.0f %% / %.0f %%", burstCpu.serverPct, cpu.serverPct));
+            if (config.redisPid > 0) {
+                r.put("Redis CPU during the burst / after (% of one core)",
+                        String.format(Locale.ROOT, "%.0f %% / %.0f %%", burstCpu.redisPct, cpu.redisPct));
+            }
             r.put("generator CPU during the burst / after (% of one core)", burstCpu.generator() + " / " + cpu.generator());
             r.put("rest of the machine (% of one core)", String.format(Locale.ROOT, "%.0f %% / %.0f %%",
                     burstCpu.restPct, cpu.restPct));
@@ -1466,7 +1566,7 @@ public class LoadGenerator {
             long rss0 = probe.status("VmRSS");
             int count = config.dConnections;
             long t0 = System.nanoTime();
-            CpuWindow cpu = new CpuWindow(target.pid(), s.threads());
+            CpuWindow cpu = new CpuWindow(target, config.redisPid, s.threads());
             List<Conn> idle = s.connect(Role.IDLE, count, config.dConnectSeconds, 0);
             long tConnected = System.nanoTime();
             // Every join announcement must arrive before memory is measured, or queued frames would be counted.
@@ -1504,6 +1604,9 @@ public class LoadGenerator {
             r.put("join announcements per second", num(joins / ((t1 - t0) / 1e9), "%,.0f"));
             r.put("server CPU / generator CPU while connecting",
                     String.format(Locale.ROOT, "%.0f %% / %s", cpu.serverPct, cpu.generator()));
+            if (config.redisPid > 0) {
+                r.put("Redis CPU while connecting (% of one core)", info(cpu.redisPct, "%.0f %%"));
+            }
             r.put("rest of the machine (% of one core)", info(cpu.restPct, "%.0f %%"));
         }
         return r;
@@ -1543,19 +1646,30 @@ public class LoadGenerator {
         for (String n : names) {
             sb.append(' ').append(n).append(" |");
         }
-        boolean ratio = names.size() == 2;
-        if (ratio) {
-            sb.append(' ').append(names.get(0)).append(" / ").append(names.get(1)).append(" |");
+        // Ratios: the first server to the last (herald / ws); any server in between (herald-cluster) to the first.
+        List<int[]> ratios = new ArrayList<>();
+        for (int i = 1; i < names.size() - 1; i++) {
+            ratios.add(new int[] {i, 0});
+        }
+        if (names.size() >= 2) {
+            ratios.add(new int[] {0, names.size() - 1});
+        }
+        for (int[] q : ratios) {
+            sb.append(' ').append(names.get(q[0])).append(" / ").append(names.get(q[1])).append(" |");
         }
         sb.append("\n|---|");
-        sb.append("---|".repeat(names.size() + (ratio ? 1 : 0)));
+        sb.append("---|".repeat(names.size() + ratios.size()));
         sb.append('\n');
+        // Every server's measures, in order; a measure only some servers have (a cluster's per-node rows) goes
+        // right after the one it follows in their results.
         List<String> measures = new ArrayList<>();
         for (Result r : results.values()) {
+            String previous = null;
             for (String m : r.values.keySet()) {
                 if (!measures.contains(m)) {
-                    measures.add(m);
+                    measures.add(previous == null ? 0 : measures.indexOf(previous) + 1, m);
                 }
+                previous = m;
             }
         }
         for (String m : measures) {
@@ -1564,9 +1678,9 @@ public class LoadGenerator {
                 Object v = results.get(n).values.get(m);
                 sb.append(' ').append(v == null ? "" : v).append(" |");
             }
-            if (ratio) {
-                Object x = results.get(names.get(0)).values.get(m);
-                Object y = results.get(names.get(1)).values.get(m);
+            for (int[] q : ratios) {
+                Object x = results.get(names.get(q[0])).values.get(m);
+                Object y = results.get(names.get(q[1])).values.get(m);
                 String cell = "";
                 if (x instanceof Num nx && y instanceof Num ny && nx.ratio() && ny.value() != 0) {
                     cell = String.format(Locale.ROOT, "%.2f", nx.value() / ny.value());
@@ -1587,7 +1701,11 @@ public class LoadGenerator {
     static final String USAGE = """
             usage: java bench/LoadGenerator.java --server NAME:PORT:PID[:MEMPORT]... [options]
               --server herald:PORT:PID       a JVM server (heap read through the attach API and JMX)
+              --server herald-cluster:PORT1,PORT2:PID1,PID2
+                                             JVM nodes serving one chat (e.g. on one Redis): subscriber i connects
+                                             to node i % nodes, the publisher to the first; CPU and memory summed
               --server ws:PORT:PID:MEMPORT   the ws reference (memory read from http://127.0.0.1:MEMPORT/mem)
+              --redis-pid PID                a cluster's Redis: its CPU gets a row of its own
               --quick                        smaller counts, a smoke check
               --scenarios a,b,c,d            which scenarios to run (default all)
               --subscribers N                subscribers in (a), (b) and (c) (default 500)
@@ -1596,9 +1714,9 @@ public class LoadGenerator {
               --c-messages N                 size of (c)'s 4 KiB burst (10 000)
               --d-connections N              idle connections in (d) (10 000)
               --workers N                    selector threads (2)
-              --path /herald/                the WebSocket path of the first server, Herald (default /; ws keeps /)
+              --path /herald/                the WebSocket path of the JVM servers, Herald (default /; ws keeps /)
             Servers must listen on 127.0.0.1; each scenario prints a Markdown table with the ratio of the first
-            server to the second.""";
+            server to the last, and of any server in between (a cluster) to the first.""";
 
     public static void main(String[] args) throws Exception {
         Config config = new Config();
@@ -1623,11 +1741,17 @@ public class LoadGenerator {
                         System.exit(2);
                     }
                 }
+                case "--redis-pid" -> config.redisPid = Long.parseLong(args[++i]);
                 case "--server" -> {
-                    // name:port:pid[:memport]
+                    // name:port[,port...]:pid[,pid...][:memport]
                     String[] f = args[++i].split(":");
-                    targets.add(new Target(f[0], Integer.parseInt(f[1]), Long.parseLong(f[2]),
-                            f.length > 3 ? Integer.parseInt(f[3]) : 0, "/"));
+                    List<Integer> ports = java.util.Arrays.stream(f[1].split(",")).map(Integer::valueOf).toList();
+                    List<Long> pids = java.util.Arrays.stream(f[2].split(",")).map(Long::valueOf).toList();
+                    if (ports.size() != pids.size()) {
+                        System.err.println("--server " + args[i] + ": one pid per port");
+                        System.exit(2);
+                    }
+                    targets.add(new Target(f[0], ports, pids, f.length > 3 ? Integer.parseInt(f[3]) : 0, "/"));
                 }
                 case "--help", "-h" -> {
                     System.out.println(USAGE);
@@ -1643,9 +1767,13 @@ public class LoadGenerator {
             System.err.println(USAGE);
             System.exit(2);
         }
-        // --path applies to the first server, Herald; the others (ws) keep "/".
-        Target first = targets.get(0);
-        targets.set(0, new Target(first.name(), first.port(), first.pid(), first.memPort(), config.heraldPath));
+        // --path applies to the JVM servers, Herald (one node or a cluster); ws keeps "/".
+        for (int i = 0; i < targets.size(); i++) {
+            Target t = targets.get(i);
+            if (t.isJvm()) {
+                targets.set(i, new Target(t.name(), t.ports(), t.pids(), t.memPort(), config.heraldPath));
+            }
+        }
         LoadGenerator gen = new LoadGenerator(config, targets);
         List<String> chosen = List.of(scenarios.split(","));
         if (chosen.contains("a")) {

@@ -7,16 +7,22 @@
 #   bench/run.sh --quick         smaller counts: a smoke check (about 2-3 minutes)
 #   bench/run.sh --profile       Herald alone under scenario (a) for 30 s with JFR, then its hot spots
 #   bench/run.sh --scenarios a,b only some of the scenarios
+#   bench/run.sh --cluster       also a cluster: one redis-server and two Herald nodes with --broker redis on it
+#                                (standalone only); each scenario runs against herald (one node, memory broker),
+#                                herald-cluster (subscribers split between the nodes, the publisher on node 1)
+#                                and ws. With --profile: herald and herald-cluster under (a) for 30 s each, every
+#                                node recording JFR, then each one's hot spots and Redis's CPU and command stats
 #   bench/run.sh -- ARGS...      extra LoadGenerator arguments, e.g. -- --d-connections 4000
 #   bench/run.sh --runtime R     where Herald runs: standalone (default: Tyrus on Grizzly, from target/classes),
 #                                payara (target/herald.war on Payara Micro 6) or wildfly (the WAR on WildFly 39);
 #                                in a container Herald's flags become -Dherald.<key>=<value> system properties
 #
-# Environment: HERALD_BENCH_FLAGS replaces Herald's flags below; HERALD_BENCH_JAVA_OPTS adds JVM options (on
-# WildFly it becomes JAVA_OPTS, which replaces bin/standalone.conf's defaults, -Xmx512m among them).
+# Environment: HERALD_BENCH_FLAGS replaces Herald's flags below (on every node, with --cluster);
+# HERALD_BENCH_JAVA_OPTS adds JVM options (on WildFly it becomes JAVA_OPTS, which replaces bin/standalone.conf's
+# defaults, -Xmx512m among them).
 # HERALD_BENCH_WAR (payara, wildfly): deploy this WAR instead of target/herald.war, e.g. one built from another
 # commit, so that two builds can be measured alternately without rebuilding.
-# Servers bind 127.0.0.1 only, every step has a time limit, and the servers are stopped on any exit.
+# Servers (and Redis) bind 127.0.0.1 only, every step has a time limit, and the servers are stopped on any exit.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -25,6 +31,7 @@ mkdir -p "$OUT"
 
 QUICK=""
 PROFILE=""
+CLUSTER=""
 SCENARIOS=a,b,c,d
 RUNTIME=standalone
 EXTRA=()
@@ -32,10 +39,11 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=--quick ;;
         --profile) PROFILE=1 ;;
+        --cluster) CLUSTER=1 ;;
         --scenarios) SCENARIOS=$2; shift ;;
         --) shift; EXTRA=("$@"); break ;;
         --runtime) RUNTIME=$2; shift ;;
-        -h|--help) sed -n 2,17p "$0"; exit 0 ;;
+        -h|--help) sed -n '2,/^set -euo pipefail/{/^#/p}' "$0"; exit 0 ;;
         *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -46,6 +54,12 @@ case "$RUNTIME" in
 esac
 if [ -n "$PROFILE" ] && [ "$RUNTIME" != standalone ]; then
     echo "run.sh: --profile runs the standalone server only" >&2; exit 2
+fi
+if [ -n "$CLUSTER" ] && [ "$RUNTIME" != standalone ]; then
+    echo "run.sh: --cluster runs standalone nodes only" >&2; exit 2
+fi
+if [ -n "$CLUSTER" ] && ! command -v redis-server >/dev/null; then
+    echo "run.sh: --cluster needs redis-server (Debian: apt-get install redis-server)" >&2; exit 2
 fi
 
 # The limits Herald needs for a benchmark, and why:
@@ -158,11 +172,88 @@ start_herald() {
 }
 
 start_standalone() {
+    launch_standalone "$OUT/herald.log" "" "$@"
+    HERALD_PID=$STARTED_PID
+    HERALD_PORT=$STARTED_PORT
+}
+
+# One standalone JVM: $1 its log, $2 Herald flags added to HERALD_FLAGS, $3... extra JVM options. Sets STARTED_PID
+# and STARTED_PORT.
+launch_standalone() {
+    local log=$1 flags=$2
+    shift 2
+    # shellcheck disable=SC2086 # the flags are words
     java "${HERALD_JVM[@]}" "$@" -cp "$CLASSPATH_HERALD" dev.herald.standalone.HeraldServer \
-        --host 127.0.0.1 --port 0 $HERALD_FLAGS > "$OUT/herald.log" 2>&1 &
-    HERALD_PID=$!
-    PIDS+=("$HERALD_PID")
-    HERALD_PORT=$(await_line "$OUT/herald.log" 'Herald listening on ws://127\.0\.0\.1:[0-9]+' 60 "$HERALD_PID" | grep -oE '[0-9]+$')
+        --host 127.0.0.1 --port 0 $HERALD_FLAGS $flags > "$log" 2>&1 &
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
+    STARTED_PORT=$(await_line "$log" 'Herald listening on ws://127\.0\.0\.1:[0-9]+' 60 "$STARTED_PID" | grep -oE '[0-9]+$')
+}
+
+# --cluster: a redis-server of its own (no persistence, its directory under target/bench) and two standalone nodes
+# with --broker redis on it, Herald's flags otherwise the same. $@: extra JVM options for node 1, then "--", then
+# for node 2 (for JFR). Sets REDIS_PID, REDIS_PORT, NODE1_PID, NODE1_PORT, NODE2_PID, NODE2_PORT.
+start_cluster() {
+    local node1=() node2=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do node1+=("$1"); shift; done
+    [ $# -gt 0 ] && shift
+    node2=("$@")
+    rm -rf "$OUT/redis"
+    mkdir -p "$OUT/redis"
+    REDIS_PORT=$(free_base 0)
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$PWD/$OUT/redis" \
+        > "$OUT/redis.log" 2>&1 &
+    REDIS_PID=$!
+    PIDS+=("$REDIS_PID")
+    await_line "$OUT/redis.log" 'Ready to accept connections' 30 "$REDIS_PID" >/dev/null
+    local url="redis://127.0.0.1:$REDIS_PORT/0"
+    launch_standalone "$OUT/herald-node1.log" "--broker redis --redis-url $url" "${node1[@]}"
+    NODE1_PID=$STARTED_PID
+    NODE1_PORT=$STARTED_PORT
+    launch_standalone "$OUT/herald-node2.log" "--broker redis --redis-url $url" "${node2[@]}"
+    NODE2_PID=$STARTED_PID
+    NODE2_PORT=$STARTED_PORT
+    for log in "$OUT/herald-node1.log" "$OUT/herald-node2.log"; do
+        grep -q "connected to Redis at $url" "$log" || { echo "run.sh: no 'connected to Redis' in $log:" >&2; cat "$log" >&2; return 1; }
+    done
+    echo "== herald-cluster: nodes ws://127.0.0.1:$NODE1_PORT/ (pid $NODE1_PID) and ws://127.0.0.1:$NODE2_PORT/ (pid $NODE2_PID) on $url (redis-server pid $REDIS_PID)" >&2
+    CLUSTER_ARGS=(--server "herald-cluster:$NODE1_PORT,$NODE2_PORT:$NODE1_PID,$NODE2_PID" --redis-pid "$REDIS_PID")
+}
+CLUSTER_ARGS=()
+
+# A process's CPU time so far (utime + stime), in seconds, from /proc/PID/stat.
+cpu_seconds() {
+    awk '{ sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / 100 }' "/proc/$1/stat"
+}
+
+# A JVM's CPU time so far by group of threads ("group<TAB>ticks" lines), from /proc/PID/task/*/stat: user and
+# kernel time, so the socket writes' system calls count where JFR's samples only see them as native frames.
+thread_ticks() {
+    local t
+    for t in /proc/"$1"/task/*; do
+        printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(awk '{ sub(/.*\) /, ""); print $12 + $13 }' "$t/stat" 2>/dev/null)"
+    done | awk -F'\t' '{
+        n = $1
+        if (n ~ /^herald-writer/) n = "herald-writer-* (the sends)"
+        else if (n ~ /^herald-redis/) n = "herald-redis-<node> (the Redis event thread)"
+        else if (n ~ /^lettuce-/) n = "lettuce-* (Redis I/O)"
+        else if (n ~ /^Grizzly-worker/) n = "Grizzly-worker(*) (reads, handlers)"
+        else if (n ~ /^grizzly-nio-ker/) n = "grizzly-nio-kernel(*) (selectors)"
+        else if (n ~ /^(GC Thread|G1 )/) n = "GC (G1)"
+        else if (n ~ /^C[12] CompilerThre/) n = "JIT compilers"
+        else if (n ~ /^JFR/) n = "JFR"
+        else n = "other"
+        ticks[n] += $2
+    } END { for (n in ticks) print n "\t" ticks[n] }'
+}
+
+# Prints the CPU each group of threads used between two thread_ticks files ($1 before, $2 after): seconds, share.
+thread_cpu_table() {
+    awk -F'\t' 'NR == FNR { before[$1] = $2; next } { used[$1] = $2 - before[$1]; total += used[$1] }
+        END {
+            for (n in used) if (used[n] > 0) printf "  %7.1f s  %5.1f %%  %s\n", used[n] / 100, 100 * used[n] / total, n
+            printf "  %7.1f s  100.0 %%  (the whole process)\n", total / 100
+        }' "$1" "$2" | sort -rn
 }
 
 start_payara() {
@@ -243,7 +334,61 @@ machine() {
     fi
     echo "JDK: $(java -version 2>&1 | head -1); Herald JVM: ${HERALD_BENCH_JAVA_OPTS:-defaults} (max heap $(java "${HERALD_JVM[@]}" -XX:+PrintFlagsFinal -version 2>/dev/null | awk '/ MaxHeapSize / {printf "%.0f MiB", $4/1048576}'), GC $(java "${HERALD_JVM[@]}" -XX:+PrintFlagsFinal -version 2>/dev/null | awk '/Use.*GC .*= true/ {print $2}' | head -1))"
     echo "Herald flags: $HERALD_FLAGS"
+    if [ -n "$CLUSTER" ]; then
+        echo "herald-cluster: 2 standalone nodes, each with the flags above plus --broker redis --redis-url redis://127.0.0.1:PORT/0, on one $(redis-server --version | sed -E 's/.* v=([^ ]+).*/redis-server \1/') (--save '' --appendonly no)"
+    fi
 }
+
+if [ -n "$PROFILE" ] && [ -n "$CLUSTER" ]; then
+    # One node (memory broker) and the cluster's two nodes record JFR; the generator runs (a) for 30 s against the
+    # one node, then against the cluster. Redis's CPU over the whole run is read from /proc before and after.
+    echo "== profiling herald and herald-cluster under scenario (a) with JFR" >&2
+    rm -f "$OUT/herald-a.jfr" "$OUT/herald-node1-a.jfr" "$OUT/herald-node2-a.jfr"
+    start_herald "-XX:StartFlightRecording=name=bench,settings=profile,filename=$OUT/herald-a.jfr"
+    start_cluster "-XX:StartFlightRecording=name=bench,settings=profile,filename=$OUT/herald-node1-a.jfr" -- \
+        "-XX:StartFlightRecording=name=bench,settings=profile,filename=$OUT/herald-node2-a.jfr"
+    { machine; echo "command: bench/run.sh --profile --cluster ${QUICK}${EXTRA[*]:+ -- ${EXTRA[*]}}"; } | tee "$OUT/profile-cluster-results.md"
+    REDIS_CPU0=$(cpu_seconds "$REDIS_PID")
+    for name in herald:$HERALD_PID node1:$NODE1_PID node2:$NODE2_PID; do thread_ticks "${name#*:}" > "$OUT/threads-${name%%:*}-before.tsv"; done
+    T0=$(date +%s.%N)
+    timeout 900 java bench/LoadGenerator.java $QUICK --scenarios a --a-seconds 30 \
+        --server "herald:$HERALD_PORT:$HERALD_PID" "${CLUSTER_ARGS[@]}" "${EXTRA[@]}" | tee -a "$OUT/profile-cluster-results.md"
+    REDIS_CPU1=$(cpu_seconds "$REDIS_PID")
+    T1=$(date +%s.%N)
+    for name in herald:$HERALD_PID node1:$NODE1_PID node2:$NODE2_PID; do thread_ticks "${name#*:}" > "$OUT/threads-${name%%:*}-after.tsv"; done
+    {
+        # Each JVM's threads over the whole generator run (herald runs first, then the cluster; each is idle
+        # while the other is measured), from /proc: where each node's CPU went, kernel time included.
+        for name in herald node1 node2; do
+            echo
+            echo "CPU by thread group, $name (user + system, from /proc/PID/task/*/stat over the whole generator run):"
+            thread_cpu_table "$OUT/threads-$name-before.tsv" "$OUT/threads-$name-after.tsv"
+        done
+    } | tee -a "$OUT/profile-cluster-results.md"
+    {
+        echo
+        echo "redis-server (pid $REDIS_PID) CPU over the whole generator run, from /proc/$REDIS_PID/stat: $REDIS_CPU0 s -> $REDIS_CPU1 s, $(awk -v a="$REDIS_CPU0" -v b="$REDIS_CPU1" -v t0="$T0" -v t1="$T1" 'BEGIN {printf "%.1f s in %.0f s of wall time", b - a, t1 - t0}')"
+        if command -v redis-cli >/dev/null; then
+            echo "redis-cli INFO commandstats (since Redis started):"
+            timeout 10 redis-cli -p "$REDIS_PORT" INFO commandstats | tr -d '\r' | grep '^cmdstat' | sed 's/^/  /' || true
+            echo "redis-cli INFO stats (traffic):"
+            timeout 10 redis-cli -p "$REDIS_PORT" INFO stats | tr -d '\r' \
+                | grep -E '^(total_net_input_bytes|total_net_output_bytes|total_commands_processed):' | sed 's/^/  /' || true
+        else
+            echo "(no redis-cli: Redis's command statistics are not shown)"
+        fi
+    } | tee -a "$OUT/profile-cluster-results.md"
+    for pid in "$HERALD_PID" "$NODE1_PID" "$NODE2_PID"; do
+        timeout 60 jcmd "$pid" JFR.stop name=bench >&2
+    done
+    for name in herald-a herald-node1-a herald-node2-a; do
+        echo
+        echo "== $name.jfr"
+        timeout 120 jfr summary "$OUT/$name.jfr" | sed -n 1,12p
+        timeout 300 java bench/JfrHotSpots.java "$OUT/$name.jfr" 25 | tee "$OUT/$name-hotspots.txt"
+    done
+    exit 0
+fi
 
 if [ -n "$PROFILE" ]; then
     echo "== profiling Herald under scenario (a) with JFR" >&2
@@ -281,18 +426,21 @@ stop_servers() {
     echo '```'
     machine
     echo "Node: $(node --version), ws $(node -p "require('./bench/node/node_modules/ws/package.json').version") (bench/node/server.js, node --expose-gc)"
-    echo "command: bench/run.sh ${QUICK} --runtime ${RUNTIME} --scenarios ${SCENARIOS} ${EXTRA[*]:-}"
+    echo "command: bench/run.sh ${QUICK} --runtime ${RUNTIME} ${CLUSTER:+--cluster }--scenarios ${SCENARIOS}${EXTRA[*]:+ -- ${EXTRA[*]}}"
     echo '```'
 } | tee "$OUT/results.md"
 
 LIMIT=5400
 [ -n "$QUICK" ] && LIMIT=900
+[ -n "$CLUSTER" ] && LIMIT=$((LIMIT * 3 / 2))
 run_generator() {
-    # $1: scenarios. Both servers were just started; the generator runs Herald first, then ws, per scenario.
+    # $1: scenarios. The servers were just started; the generator runs Herald first, then (--cluster) the cluster,
+    # then ws, per scenario.
     # In the background and waited for, so that a TERM reaches the trap at once (bash runs traps only between
     # foreground commands); timeout passes the TERM on to the generator.
     timeout "$LIMIT" java bench/LoadGenerator.java $QUICK --scenarios "$1" --path "$HERALD_PATH" \
-        --server "$HERALD_NAME:$HERALD_PORT:$HERALD_PID" --server "ws:$WS_PORT:$WS_PID:$MEM_PORT" "${EXTRA[@]}" \
+        --server "$HERALD_NAME:$HERALD_PORT:$HERALD_PID" "${CLUSTER_ARGS[@]}" \
+        --server "ws:$WS_PORT:$WS_PID:$MEM_PORT" "${EXTRA[@]}" \
         > >(tee -a "$OUT/results.md") &
     local generator=$!
     PIDS+=("$generator")
@@ -305,12 +453,14 @@ FIRST=$(echo "$SCENARIOS" | tr ',' '\n' | grep -E '^[abc]$' | paste -sd, - || tr
 if [ -n "$FIRST" ]; then
     start_herald
     [ "$RUNTIME" = standalone ] || server_jvm | tee -a "$OUT/results.md"
+    if [ -n "$CLUSTER" ]; then start_cluster; fi
     start_ws
     run_generator "$FIRST"
 fi
 if echo "$SCENARIOS" | tr ',' '\n' | grep -qx d; then
     stop_servers
     start_herald
+    if [ -n "$CLUSTER" ]; then start_cluster; fi
     start_ws
     run_generator d
 fi
@@ -319,4 +469,10 @@ echo | tee -a "$OUT/results.md"
 WRITE_PATH=$(grep -m1 -oE '(frames are written|raw frames)[^]]*$' "$OUT/herald.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' || true)
 echo "Herald's log on its write path: ${WRITE_PATH:-(no line about it)}" | tee -a "$OUT/results.md"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/results.md"
-echo "(tables saved in $OUT/results.md; server logs in $OUT/herald.log and $OUT/ws.log)" >&2
+if [ -n "$CLUSTER" ]; then
+    # What the cluster's nodes logged beyond their start: warnings (a dropped text, a lost link) are evidence too.
+    for log in "$OUT/herald-node1.log" "$OUT/herald-node2.log"; do
+        echo "$(basename "$log"): $(grep -cE 'WARNING|SEVERE' "$log" || true) warnings or errors" | tee -a "$OUT/results.md"
+    done
+fi
+echo "(tables saved in $OUT/results.md; server logs in $OUT/herald.log${CLUSTER:+, $OUT/herald-node1.log, $OUT/herald-node2.log, $OUT/redis.log} and $OUT/ws.log)" >&2
