@@ -8,7 +8,6 @@ import dev.herald.broker.RoomState;
 import dev.herald.broker.Subscription;
 import dev.herald.delivery.Fanout;
 import dev.herald.delivery.Frame;
-import dev.herald.protocol.Closure;
 import dev.herald.protocol.FrameCodec;
 import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
@@ -119,7 +118,7 @@ final class Room extends Audience {
         if (history != null && !history.epoch().equals(epoch)) {
             // The broker lost this room's history and no message of the new epoch has reached this node yet:
             // the room moves to the new epoch now, and this client starts there, with nothing held from before.
-            adopt(history.epoch(), 0, client, fanout);
+            adopt(history.epoch(), 0);
             at = new Position(members(), epoch, delivered);
             held = List.of();
         }
@@ -170,7 +169,7 @@ final class Room extends Audience {
             return;
         }
         if (!published.epoch().equals(epoch)) {
-            adopt(published.epoch(), published.offset() - 1, null, fanout);
+            adopt(published.epoch(), published.offset() - 1);
         }
         if (published.offset() <= delivered) {
             return;
@@ -182,21 +181,13 @@ final class Room extends Audience {
 
     /**
      * The room's history was lost (a cluster's Redis was flushed or restarted) and its order starts again in
-     * {@code newEpoch}. Members here keep offsets of the old epoch and would take the new epoch's messages for
-     * ones they already have, so each is closed with 1012 after its pending frames and reconnects into the new
-     * epoch, where its resume says {@code recovered: false}. {@code spared} (a client being welcomed into the new
-     * epoch) stays.
+     * {@code newEpoch}: the members here stay, and receive the new epoch's messages from its offset 1 on.
      */
-    private void adopt(String newEpoch, long newDelivered, Client spared, Fanout<Client> fanout) {
+    private void adopt(String newEpoch, long newDelivered) {
         LOG.warning(() -> "room " + name + " moved from epoch " + epoch + " to " + newEpoch
-                + ": its history was lost; its members here reconnect");
+                + ": its history was lost");
         epoch = newEpoch;
         delivered = newDelivered;
-        for (Client member : snapshot()) {
-            if (member != spared && member.markClosing(Closure.HISTORY_LOST)) {
-                fanout.offerClose(member, Frame.close(Closure.HISTORY_LOST));
-            }
-        }
     }
 
     /**

@@ -17,8 +17,6 @@ public enum Closure {
     MESSAGE_TOO_BIG(1009, "message too big", LeaveReason.POLICY),
     INTERNAL_ERROR(1011, "internal error", LeaveReason.ERROR),
     SERVICE_RESTART(1012, "service restart", LeaveReason.CLOSED),
-    /** A cluster's room lost its history (Redis flushed or restarted): its members reconnect into the new epoch. */
-    HISTORY_LOST(1012, "service restart", LeaveReason.CLOSED),
     TRY_AGAIN_LATER(1013, "try again later", LeaveReason.POLICY),
     SLOW_CONSUMER(4000, "slow consumer", LeaveReason.SLOW),
     /**
