@@ -50,6 +50,10 @@ final class RedisProcess implements AutoCloseable {
 
     /** Starts a redis-server with an empty data set and waits until it answers {@code PING}. */
     static RedisProcess start() throws IOException, InterruptedException {
+        if (!Files.isExecutable(Path.of(SERVER))) {
+            throw new IllegalStateException("the cluster tests need Debian's redis-server at " + SERVER
+                    + ": install it with apt-get install redis-server");
+        }
         Path root = Path.of("target", "redis").toAbsolutePath();
         Files.createDirectories(root);
         RedisProcess redis = new RedisProcess(freePort(), Files.createTempDirectory(root, "redis-"));
