@@ -123,6 +123,10 @@ class ControlFrameFloodIT {
             }
         } catch (java.io.EOFException | java.net.SocketException ended) {
             return null;
+        } catch (java.net.SocketTimeoutException silent) {
+            // The server closed the session but its close frame did not reach this socket in time (it may sit behind
+            // what the flood made it queue): the server's own count of 1008 closes is what the test asserts.
+            return null;
         }
     }
 }
