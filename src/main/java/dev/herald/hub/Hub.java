@@ -166,7 +166,9 @@ public final class Hub implements AutoCloseable {
             number = broker.classicNumber(clients::nextNumber);
         } catch (BrokerUnavailableException e) {
             // On a cluster a classic number must be unique across nodes; without Redis there is none to give.
-            LOG.log(Level.WARNING, "cannot number a classic client: the broker is unavailable", e);
+            // FINE: during an outage every request fails the same way; the broker logs the outage itself once, and
+            // herald_broker_errors_total counts the requests.
+            LOG.log(Level.FINE, "cannot number a classic client: the broker is unavailable", e);
             activity.brokerError();
             admission.release(connection.remoteAddress());
             connection.close(Closure.TRY_AGAIN_LATER);
@@ -219,7 +221,7 @@ public final class Hub implements AutoCloseable {
             client = rooms.join(roomName, room -> clients.create(number, connection, room, name), resume);
         } catch (BrokerUnavailableException e) {
             // Without the broker the room's position is unknown: nothing to welcome with. Clients retry on 1013.
-            LOG.log(Level.WARNING, "cannot join room " + roomName + ": the broker is unavailable", e);
+            LOG.log(Level.FINE, "cannot join room " + roomName + ": the broker is unavailable", e);
             activity.brokerError();
             admission.release(connection.remoteAddress());
             connection.close(Closure.TRY_AGAIN_LATER);
@@ -261,7 +263,7 @@ public final class Hub implements AutoCloseable {
         rooms.publish(client, publish.text(), publish.key(), clock.instant()).whenComplete((published, failure) -> {
             if (failure != null) {
                 activity.brokerError();
-                LOG.log(Level.WARNING, "the broker refused a message for room " + client.room().name(), failure);
+                LOG.log(Level.FINE, "the broker refused a message for room " + client.room().name(), failure);
                 reply(client, new Outbound.Error(ErrorCode.UNAVAILABLE, "the message could not be published; "
                         + "try again", publish.ref()));
             } else {
@@ -286,7 +288,7 @@ public final class Hub implements AutoCloseable {
         rooms.relay(client, data).whenComplete((relayed, failure) -> {
             if (failure != null) {
                 activity.brokerError();
-                LOG.log(Level.WARNING, "the broker refused binary data for room " + client.room().name(), failure);
+                LOG.log(Level.FINE, "the broker refused binary data for room " + client.room().name(), failure);
                 reply(client, new Outbound.Error(ErrorCode.UNAVAILABLE, "the binary data could not be relayed; "
                         + "try again", null));
             }
