@@ -3,6 +3,7 @@ package dev.herald.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.herald.client.HeraldClient;
 import dev.herald.config.Setting;
 import dev.herald.standalone.StandaloneServer;
 import java.net.URI;
@@ -40,11 +41,28 @@ class StandaloneOperationsIT extends OperationsSuite {
     @Test
     void readinessIs503WhileTheServerDrains() throws Exception {
         server.close();
-        StandaloneServer draining = StandaloneFixture.start(Map.of(Setting.DRAIN_SECONDS, "6"));
+        StandaloneServer draining = StandaloneFixture.start(Map.of(Setting.DRAIN_SECONDS, "6",
+                Setting.QUEUE_BYTES, Integer.toString(16 * 1024 * 1024),
+                Setting.RATE_PER_SECOND, "10000", Setting.RATE_BURST, "10000"));
         try {
             URI base = StandaloneFixture.base(draining);
-            // A member that never reads nor answers keeps the drain going until its deadline.
+            // A member that stopped reading with megabytes still queued for it keeps the drain going until its
+            // deadline: its pending frames must go before its close (an idle one would be closed at once).
             RawWebSocket stuck = RawWebSocket.open(base.resolve("rooms/r?name=stuck"), null, 4096);
+            assertTrue(stuck.read().text().contains("\"welcome\""));
+            try (HeraldClient publisher = HeraldClient.connect(base.resolve("rooms/r?name=publisher"))) {
+                Frames.expect(publisher, "welcome");
+                String text = "d".repeat(20_000);
+                for (int i = 0; i < 100; i++) {
+                    publisher.sendText(Frames.publish(text, "p" + i));
+                }
+                int acked = 0;
+                while (acked < 100) {
+                    if ("ack".equals(Frames.next(publisher).getString("type"))) {
+                        acked++;
+                    }
+                }
+            }
             URI ready = URI.create(base.toString().replaceFirst("^ws", "http")).resolve("health/ready");
             assertEquals(200, get(ready).statusCode());
             CompletableFuture<Void> closing = CompletableFuture.runAsync(draining::close);
