@@ -42,16 +42,17 @@ class ControlFrameFloodIT {
             try (RawWebSocket flooder = RawWebSocket.open(StandaloneFixture.base(server), null, 4096, 20_000)) {
                 assertEquals(ProtocolSuite.JOIN, flooder.read().text());
                 // The flood runs on its own thread: once the server stops reading, a blocking send would never
-                // return. Far over 20 per second, for longer than the 3 s of abuse the rate limiter tolerates;
-                // bounded in count and time, and ended by the server's close or by closing the socket below.
+                // return. Far over 20 per second, paced so that it lasts longer than the 3 s of abuse the rate
+                // limiter tolerates however fast this machine sends (a flood bounded only by count could end
+                // sooner); bounded in count and time, and ended by the server's close or by closing the socket.
                 AtomicInteger sent = new AtomicInteger();
                 Thread flood = new Thread(() -> {
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                     try {
-                        while (sent.get() < 200_000 && System.nanoTime() < deadline) {
+                        while (sent.get() < 100_000 && System.nanoTime() < deadline) {
                             flooder.sendFrame(opcode, PAYLOAD);
-                            if (sent.incrementAndGet() % 100 == 0) {
-                                Thread.sleep(1); // a flood of some 50 000 a second, not a busy loop
+                            if (sent.incrementAndGet() % 10 == 0) {
+                                Thread.sleep(1); // a flood of at most 10 000 a second, not a busy loop
                             }
                         }
                     } catch (IOException | InterruptedException ended) {
