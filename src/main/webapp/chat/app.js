@@ -239,6 +239,7 @@
       case 'ack': pending.delete(frame.ref); break;
       case 'error': onError(frame); break;
       case 'pong': break;
+      case 'direct': addSystem('To you only, from ' + frame.from.name + ': ' + frame.text); break;
       default: break;                // unknown types are ignored, as the protocol allows
     }
   }

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * Who may connect, and how many: the drain switch, tokens, room and display names, and the connection caps,
+ * Who may connect, and how many: the drain and admission switches, tokens, room and display names, and the connection caps,
  * checked in that order. An admitted connection holds a slot until {@link #release} gives it back. A room client
  * may present a new token during its session ({@link #reauthenticate}).
  */
@@ -29,6 +29,8 @@ public final class Admission {
     /** {@code exp} is checked against it with no clock skew: a session ends at its token's exp. */
     private final Clock clock = Clock.systemUTC();
     private volatile boolean draining;
+    /** The operator's switch (the seed's {@code deny_new_connections} / {@code allow_new_connections}). */
+    private volatile boolean open = true;
 
     private Admission(OriginPolicy origins, ConnectionLimits limits, TokenVerifier verifier) {
         this.origins = origins;
@@ -97,6 +99,21 @@ public final class Admission {
         draining = true;
     }
 
+    /** {@code true} unless an operator closed admission ({@link #setOpen}); the drain is separate. */
+    public boolean open() {
+        return open;
+    }
+
+    /**
+     * Opens or closes admission: while closed every new connection is refused with 1013 {@code try again later},
+     * and the open ones are left alone.
+     */
+    public void setOpen(boolean open) {
+        this.open = open;
+        LOG.info(() -> open ? "admission opened: new connections are accepted"
+                : "admission closed: new connections are refused with 1013");
+    }
+
     /**
      * Decides on a new connection; when it is admitted, it takes a connection slot.
      *
@@ -108,6 +125,9 @@ public final class Admission {
     public Closure admit(String address, String room, String displayName, Verdict verdict) {
         if (draining) {
             return Closure.SERVICE_RESTART;
+        }
+        if (!open) {
+            return Closure.TRY_AGAIN_LATER;
         }
         if (room != null && !Names.isValidRoom(room)) {
             return Closure.INVALID_ROOM;

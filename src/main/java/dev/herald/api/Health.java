@@ -22,6 +22,7 @@ final class Health {
 
     static List<Check> ready(Hub hub) {
         return List.of(new Check("accepting-connections", !hub.draining()),
+                new Check("admission", hub.admissionOpen()),
                 new Check("broker", hub.brokerAvailable()));
     }
 

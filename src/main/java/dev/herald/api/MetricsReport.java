@@ -56,6 +56,11 @@ final class MetricsReport {
         text.family("herald_broker_errors_total", "counter",
                 "Requests the broker could not serve (Redis unreachable): publishes, relays, joins.")
                 .sample("herald_broker_errors_total", activity.brokerErrors());
+        text.family("herald_api_requests_total", "counter", "HTTP API requests answered, by method and status.");
+        for (Map.Entry<Activity.ApiAnswer, Long> answered : activity.apiAnswers().entrySet()) {
+            text.sample("herald_api_requests_total", answered.getValue(), "method", answered.getKey().method(),
+                    "status", Integer.toString(answered.getKey().status()));
+        }
         process(text);
         return text.toString();
     }

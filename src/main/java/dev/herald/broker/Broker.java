@@ -3,6 +3,7 @@ package dev.herald.broker;
 import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
 
@@ -82,6 +83,24 @@ public interface Broker extends AutoCloseable {
      * {@link BrokerSink#classic}. While the broker is unavailable the text is dropped (protocol.md §7).
      */
     void classic(String text);
+
+    /**
+     * Claims {@code key} across the deployment for {@code ttlMillis}, for a request that must take effect once however
+     * often it is retried, on whichever node (the HTTP API's {@code Idempotency-Key}). Completes with empty when this
+     * caller has claimed it and should now act, then {@link #settle} it; with the answer an earlier request
+     * {@link #settle settled}; or with {@link #PENDING} while an earlier request is still acting. Completes
+     * exceptionally with {@link BrokerUnavailableException}.
+     */
+    CompletionStage<Optional<String>> claim(String key, long ttlMillis);
+
+    /**
+     * Records the answer of the request that {@link #claim claimed} {@code key}, for its retries, until {@code ttlMillis}
+     * after the claim; with a {@code null} answer (the request failed) the key is released, so that a retry acts.
+     */
+    void settle(String key, String answer, long ttlMillis);
+
+    /** What {@link #claim} completes with while the request that claimed the key is still acting. */
+    String PENDING = "\u0000pending";
 
     /** {@code true} while the broker can serve (the memory broker always can; Redis while reachable). */
     boolean available();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -34,6 +35,7 @@ public final class MemoryBroker implements Broker {
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService sweeper;
     private volatile BrokerSink sink;
+    private final Claims claims = new Claims();
 
     /**
      * @param historySize    messages kept per room
@@ -127,6 +129,16 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<Optional<String>> claim(String key, long ttlMillis) {
+        return CompletableFuture.completedFuture(claims.claim(key, ttlMillis, nanoClock.getAsLong()));
+    }
+
+    @Override
+    public void settle(String key, String answer, long ttlMillis) {
+        claims.settle(key, answer);
+    }
+
+    @Override
     public CompletionStage<History> history(String room, long since, int limit) {
         return CompletableFuture.completedFuture(live(room).read(since, limit, nanoClock.getAsLong()));
     }
@@ -146,6 +158,7 @@ public final class MemoryBroker implements Broker {
                     return log.retireIfForgettable(now) ? null : log;
                 });
             }
+            claims.sweep(now);
         } catch (RuntimeException e) {
             // A periodic task that throws is never run again; log it and keep the schedule alive.
             LOG.log(Level.SEVERE, "history sweep failed", e);

@@ -5,7 +5,9 @@ import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
 import dev.herald.protocol.Outbound;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.SetArgs;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -225,6 +227,44 @@ public final class RedisBroker implements Broker {
             ack.completeExceptionally(unavailable("publish to room " + room, e));
         }
         return ack;
+    }
+
+    @Override
+    public CompletionStage<Optional<String>> claim(String key, long ttlMillis) {
+        String redisKey = RedisKeys.once(key);
+        try {
+            return link.commands().set(redisKey, PENDING, SetArgs.Builder.nx().px(ttlMillis))
+                    .thenCompose(claimed -> "OK".equals(claimed)
+                            ? CompletableFuture.completedFuture(Optional.<String>empty())
+                            // Claimed before: its answer, or PENDING. Expired in between: nobody holds it; claim again.
+                            : link.commands().get(redisKey).thenCompose(answer -> answer == null
+                                    ? claim(key, ttlMillis) : CompletableFuture.completedFuture(Optional.of(answer))))
+                    .handle((answer, failure) -> {
+                        if (failure != null) {
+                            throw unavailable("claim a request key", failure);
+                        }
+                        return answer;
+                    });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(unavailable("claim a request key", e));
+        }
+    }
+
+    @Override
+    public void settle(String key, String answer, long ttlMillis) {
+        String redisKey = RedisKeys.once(key);
+        try {
+            (answer == null ? link.commands().del(redisKey)
+                    : link.commands().set(redisKey, answer, SetArgs.Builder.xx().keepttl()))
+                    .whenComplete((done, failure) -> {
+                        if (failure != null) {
+                            // The key then expires as PENDING: a retry meanwhile is told to try again later.
+                            LOG.log(Level.WARNING, "could not record the answer of a request key", failure);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not record the answer of a request key", e);
+        }
     }
 
     @Override

@@ -38,6 +38,11 @@ final class RedisKeys {
         return PREFIX + "nodes";
     }
 
+    /** A once-only request key ({@link Broker#claim}); {@code key} is a hex digest, so it holds no brace. */
+    static String once(String key) {
+        return PREFIX + "once:" + key;
+    }
+
     /** The counter of classic clients' numbers, cluster-wide. */
     static String classicNumbers() {
         return PREFIX + "classic:numbers";

@@ -12,6 +12,7 @@ import java.util.List;
  * @param writerThreads   standalone writer threads; {@code auto} is resolved to the number of cores
  * @param rawFrames       write pre-framed bytes where the runtime allows it
  * @param broker          which broker the nodes share: memory (one node) or Redis (a cluster)
+ * @param apiKeyFile      the file holding the HTTP API key, or {@code null} (then the environment, else no API)
  */
 public record HeraldSettings(
         String host,
@@ -31,6 +32,7 @@ public record HeraldSettings(
         boolean rawFrames,
         int drainSeconds,
         boolean metrics,
+        Path apiKeyFile,
         int historySize,
         int historySeconds,
         int recoveryMax,

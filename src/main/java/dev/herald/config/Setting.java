@@ -36,6 +36,8 @@ public enum Setting {
             "on shutdown, close connections with 1012 after their pending frames, within this time; 0 closes at once with 1001"),
     METRICS("metrics", "on",
             "on: GET /metrics (Prometheus) and /health/live, /health/ready are served on the WebSocket port; off: neither"),
+    API_KEY_FILE("api-key-file", "",
+            "file holding the HTTP API key, at least 32 bytes (else env HERALD_API_KEY); with neither, /api answers 404"),
     HISTORY_SIZE("history-size", "1000", "messages kept per room for resume; 0 keeps none (only a resume at the latest offset succeeds)"),
     HISTORY_SECONDS("history-seconds", "300",
             "how long a message is kept, and a room's offsets and epoch after its last message, even with no members"),

@@ -43,6 +43,7 @@ public final class SettingsLoader {
                 values.onOff(Setting.RAW_FRAMES),
                 values.integer(Setting.DRAIN_SECONDS, 0, 3_600),
                 values.onOff(Setting.METRICS),
+                values.path(Setting.API_KEY_FILE),
                 values.integer(Setting.HISTORY_SIZE, 0, 1_000_000),
                 values.integer(Setting.HISTORY_SECONDS, 1, 7 * 86_400),
                 values.integer(Setting.RECOVERY_MAX, 0, 1_000_000),

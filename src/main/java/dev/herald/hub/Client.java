@@ -32,6 +32,7 @@ public final class Client implements Recipient {
     private final String address;
     private final Room room;
     private final OutboundQueue queue;
+    private final Instant connectedAt;
     final RateLimiter limiter;
     private volatile long lastHeardNanos;
     /** What its handshake's token, or its last accepted refresh, said; {@code null} when authentication is off. */
@@ -44,7 +45,7 @@ public final class Client implements Recipient {
     private boolean heldOverflow;
 
     Client(long number, Member member, Connection connection, String address, Room room,
-           OutboundQueue queue, RateLimiter limiter, long nowNanos) {
+           OutboundQueue queue, RateLimiter limiter, Instant connectedAt, long nowNanos) {
         this.number = number;
         this.member = member;
         this.connection = connection;
@@ -52,7 +53,23 @@ public final class Client implements Recipient {
         this.room = room;
         this.queue = queue;
         this.limiter = limiter;
+        this.connectedAt = connectedAt;
         this.lastHeardNanos = nowNanos;
+    }
+
+    /**
+     * How an operator names it (the HTTP API's {@code {id}}): a classic client by its number, which is unique
+     * across a cluster, a room member by its member id ({@code <node>-<number>}); the two never look alike.
+     */
+    public String id() {
+        return room == null ? Long.toString(number) : member.id();
+    }
+
+    /** What an operator sees of it. */
+    public ClientInfo info() {
+        return new ClientInfo(id(), room == null ? ClientInfo.CLASSIC : ClientInfo.ROOM,
+                room == null ? null : room.name(), room == null ? null : member.name(), address,
+                Rooms.TIMESTAMP.format(connectedAt));
     }
 
     /** The node-local connection number: 1, 2, 3, … */

@@ -11,6 +11,7 @@ import dev.herald.protocol.FrameCodec;
 import dev.herald.protocol.Member;
 import dev.herald.protocol.Names;
 import dev.herald.protocol.Outbound;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,7 +57,8 @@ final class Clients {
                 dropped -> Frame.text(codec.encode(Outbound.Error.dropped(dropped))));
         Client client = new Client(number, new Member(nodeId + "-" + number, Names.displayName(requestedName, number)),
                 connection, connection.remoteAddress(), room, queue,
-                new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(), now), now);
+                new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(), now),
+                Instant.now(), now);
         queue.onWriteFailure(() -> writeFailed.accept(client));
         return client;
     }

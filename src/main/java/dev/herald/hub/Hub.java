@@ -55,6 +55,8 @@ public final class Hub implements AutoCloseable {
     private final Rooms rooms;
     private final Heartbeat heartbeat;
     private final TokenRefresh tokenRefresh;
+    private final Listeners listeners;
+    private final ServerControl control;
 
     private Hub(HeraldSettings settings, Admission admission, int writerThreads) {
         this.settings = settings;
@@ -70,6 +72,8 @@ public final class Hub implements AutoCloseable {
         this.rooms = new Rooms(broker, codec, settings.pingSeconds(), settings.recoveryMax(), activity, this::finish);
         this.heartbeat = new Heartbeat(this, settings.pingSeconds(), settings.idleSeconds(), nodeId);
         this.tokenRefresh = new TokenRefresh(admission);
+        this.listeners = new Listeners(nodeId);
+        this.control = new ServerControl(this);
     }
 
     /**
@@ -98,6 +102,11 @@ public final class Hub implements AutoCloseable {
 
     public HeraldSettings settings() {
         return settings;
+    }
+
+    /** The server API for the program that hosts Herald, and for the HTTP API. */
+    public ServerControl control() {
+        return control;
     }
 
     public OriginPolicy origins() {
@@ -140,9 +149,19 @@ public final class Hub implements AutoCloseable {
         return activity.snapshot();
     }
 
+    /** Counts an answer of the HTTP API, for {@code /metrics}. */
+    public void apiAnswered(String method, int status) {
+        activity.apiAnswered(method, status);
+    }
+
     /** {@code true} once the drain has begun. */
     public boolean draining() {
         return admission.draining();
+    }
+
+    /** {@code true} unless an operator closed admission. */
+    public boolean admissionOpen() {
+        return admission.open();
     }
 
     /** {@code true} while the broker can serve. */
@@ -179,6 +198,7 @@ public final class Hub implements AutoCloseable {
         clients.register(client);
         activity.opened();
         classic.join(client);
+        listeners.joined(client);
         return client;
     }
 
@@ -189,6 +209,7 @@ public final class Hub implements AutoCloseable {
             return;
         }
         if (heardWithinRate(client)) {
+            listeners.message(client, text);
             classic.say(client, text);
         }
     }
@@ -230,6 +251,7 @@ public final class Hub implements AutoCloseable {
         client.authenticated(verdict);
         clients.register(client);
         activity.opened();
+        listeners.joined(client);
         return client;
     }
 
@@ -246,6 +268,7 @@ public final class Hub implements AutoCloseable {
             return;
         }
         if (frame instanceof Inbound.Publish publish) {
+            listeners.message(client, publish.text());
             publish(client, publish);
         } else if (frame instanceof Inbound.PresenceRequest) {
             reply(client, new Outbound.Presence(client.room().name(), client.room().members()));
@@ -337,7 +360,9 @@ public final class Hub implements AutoCloseable {
         if (!client.markGone()) {
             return;
         }
-        activity.closed(client.closure() != null ? client.closure().code() : peerCode);
+        int code = client.closure() != null ? client.closure().code() : peerCode;
+        activity.closed(code);
+        listeners.left(client, code);
         client.queue().close();
         if (clients.unregister(client)) {
             admission.release(client.address());
@@ -375,9 +400,42 @@ public final class Hub implements AutoCloseable {
             }
         }
         heartbeat.stop();
+        listeners.close();
         delivery.close();
         broker.close();
         LOG.info(() -> "Herald hub " + nodeId + " stopped");
+    }
+
+    // ---- for the server control -------------------------------------------------------------------
+
+    Broker broker() {
+        return broker;
+    }
+
+    Admission admission() {
+        return admission;
+    }
+
+    Rooms rooms() {
+        return rooms;
+    }
+
+    Listeners listeners() {
+        return listeners;
+    }
+
+    FrameCodec codec() {
+        return codec;
+    }
+
+    /** The open client an operator names {@code id} ({@link Client#id()}), or {@code null}. */
+    Client clientById(String id) {
+        for (Client client : clients.all()) {
+            if (client.id().equals(id)) {
+                return client;
+            }
+        }
+        return null;
     }
 
     // ---- lifecycle internals: the drain and the heartbeat ----------------------------------------
@@ -479,7 +537,7 @@ public final class Hub implements AutoCloseable {
         send(client, Frame.text(codec.encode(frame)));
     }
 
-    private void send(Client client, Frame frame) {
+    void send(Client client, Frame frame) {
         Fanout<Client> fanout = new Fanout<>();
         fanout.offer(client, frame);
         finish(fanout);

@@ -11,7 +11,11 @@ import dev.herald.delivery.Fanout;
 import dev.herald.protocol.FrameCodec;
 import dev.herald.protocol.LeaveReason;
 import java.nio.ByteBuffer;
+import dev.herald.protocol.Member;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.concurrent.CompletionStage;
@@ -29,7 +33,7 @@ import java.util.logging.Logger;
 final class Rooms {
 
     private static final Logger LOG = Logger.getLogger(Rooms.class.getName());
-    private static final DateTimeFormatter TIMESTAMP =
+    static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
     private final ConcurrentHashMap<String, Room> rooms = new ConcurrentHashMap<>();
@@ -162,6 +166,22 @@ final class Rooms {
             broker.unsubscribe(room.name());
         }
         finish.accept(fanout);
+    }
+
+    /** The rooms with members on this node, as an operator sees them. */
+    List<RoomInfo> infos() {
+        List<RoomInfo> infos = new ArrayList<>();
+        for (Room room : rooms.values()) {
+            RoomState at = room.position();
+            infos.add(new RoomInfo(room.name(), room.members().size(), at.offset(), at.epoch()));
+        }
+        return infos;
+    }
+
+    /** The members of {@code roomName} on every node, or empty when it has none on this node. */
+    Optional<List<Member>> members(String roomName) {
+        Room room = rooms.get(roomName);
+        return room == null ? Optional.empty() : Optional.of(room.members());
     }
 
     /** Rooms with members on this node. */

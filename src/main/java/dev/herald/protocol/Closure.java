@@ -14,6 +14,8 @@ public enum Closure {
     INVALID_NAME(1008, "invalid name", LeaveReason.POLICY),
     UNAUTHORIZED(1008, "unauthorized", LeaveReason.POLICY),
     RATE_LIMIT_ABUSE(1008, "rate limit abuse", LeaveReason.POLICY),
+    /** An operator closed it ({@code DELETE /api/clients/{id}}, or the Java API's {@code disconnect}). */
+    DISCONNECTED_BY_ADMIN(1008, "disconnected by admin", LeaveReason.POLICY),
     MESSAGE_TOO_BIG(1009, "message too big", LeaveReason.POLICY),
     INTERNAL_ERROR(1011, "internal error", LeaveReason.ERROR),
     SERVICE_RESTART(1012, "service restart", LeaveReason.CLOSED),

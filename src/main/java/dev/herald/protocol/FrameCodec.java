@@ -47,7 +47,7 @@ public final class FrameCodec {
             return reject(ErrorCode.BAD_JSON, "a frame must be one JSON object", null);
         }
         // A ref that is not valid Unicode is never echoed: it could not be sent back.
-        String ref = object.get("ref") instanceof JsonString s && !hasLoneSurrogate(s.getString()) ? s.getString() : null;
+        String ref = object.get("ref") instanceof JsonString s && !Utf8.hasLoneSurrogate(s.getString()) ? s.getString() : null;
         if (!(object.get("type") instanceof JsonString type) || !STRING_FIELDS.containsKey(type.getString())) {
             return reject(ErrorCode.UNKNOWN_TYPE, "type must be one of publish, presence, ping, refresh", ref);
         }
@@ -59,7 +59,7 @@ public final class FrameCodec {
         }
         for (String field : STRING_FIELDS.get(type.getString())) {
             // JSON may escape a lone surrogate ("\ud800"); such text cannot be encoded as UTF-8 for the members.
-            if (object.get(field) instanceof JsonString value && hasLoneSurrogate(value.getString())) {
+            if (object.get(field) instanceof JsonString value && Utf8.hasLoneSurrogate(value.getString())) {
                 return reject(ErrorCode.BAD_MESSAGE, field + " must be valid Unicode (no lone surrogates)", ref);
             }
         }
@@ -98,18 +98,6 @@ public final class FrameCodec {
             // runtime exceptions; every one of them means the client sent something that is not JSON.
             return null;
         }
-    }
-
-    private static boolean hasLoneSurrogate(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static Inbound.Rejected reject(ErrorCode code, String message, String ref) {

@@ -17,6 +17,7 @@ import java.util.List;
         @JsonbSubtype(alias = "presence", type = Outbound.Presence.class),
         @JsonbSubtype(alias = "pong", type = Outbound.Pong.class),
         @JsonbSubtype(alias = "refreshed", type = Outbound.Refreshed.class),
+        @JsonbSubtype(alias = "direct", type = Outbound.Direct.class),
         @JsonbSubtype(alias = "error", type = Outbound.Error.class)})
 public sealed interface Outbound {
 
@@ -61,6 +62,13 @@ public sealed interface Outbound {
      * epoch as in the token; omitted when the new token has none.
      */
     record Refreshed(Long exp) implements Outbound {
+    }
+
+    /**
+     * A text for this member alone, from the operator (the HTTP API's {@code POST /api/clients/{id}/messages}, an
+     * extension): not part of the room's order, so it has no offset and is not kept in history.
+     */
+    record Direct(Member from, String text) implements Outbound {
     }
 
     /**

@@ -30,4 +30,17 @@ public final class Utf8 {
     public static boolean exceeds(String text, int limit) {
         return (long) text.length() * 3 > limit && length(text) > limit;
     }
+
+    /** {@code true} when {@code text} holds a surrogate without its pair: it cannot be encoded as UTF-8. */
+    public static boolean hasLoneSurrogate(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

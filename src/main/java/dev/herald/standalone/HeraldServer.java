@@ -43,6 +43,8 @@ public final class HeraldServer {
             System.exit(1);
             return;
         }
+        // The server API's shutdown goes through the same drain as a SIGTERM: the hook below.
+        server.control().onShutdown(() -> System.exit(0));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -3,7 +3,10 @@ package dev.herald.standalone;
 import dev.herald.config.HeraldSettings;
 import dev.herald.endpoint.ClassicEndpoint;
 import dev.herald.endpoint.RoomEndpoint;
+import dev.herald.api.ApiKey;
+import dev.herald.api.ApiServlet;
 import dev.herald.api.OperationsServlet;
+import dev.herald.hub.ServerControl;
 import dev.herald.endpoint.RunningHub;
 import dev.herald.endpoint.TyrusRawFrames;
 import dev.herald.hub.Hub;
@@ -11,7 +14,9 @@ import jakarta.websocket.DeploymentException;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.security.GeneralSecurityException;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,6 +48,7 @@ public final class StandaloneServer implements AutoCloseable {
     private final HeraldSettings settings;
     private final int port;
     private final OpenConnections connections;
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     private StandaloneServer(Hub hub, HttpServer http, TyrusContainer container, HeraldSettings settings, int port,
                              OpenConnections connections) {
@@ -74,11 +80,17 @@ public final class StandaloneServer implements AutoCloseable {
             http.addListener(listener);
             // The browser page at /: plain GETs land here, WebSocket upgrades of / go to the classic endpoint.
             http.getServerConfiguration().addHttpHandler(new WebPage(), CONTEXT_PATH);
-            if (settings.metrics()) {
-                // /metrics and /health/*: the servlet a WAR registers, on Grizzly's servlet support, same port.
-                WebappContext operations = new WebappContext("herald-operations", "");
-                operations.addServlet("herald-operations", new OperationsServlet()).addMapping(OperationsServlet.MAPPINGS);
-                operations.deploy(http);
+            Optional<ApiKey> apiKey = ApiKey.configured(settings, System.getenv(ApiKey.VARIABLE));
+            if (settings.metrics() || apiKey.isPresent()) {
+                // /metrics, /health/* and /api: the servlets a WAR registers, on Grizzly's servlet support, same port.
+                WebappContext servlets = new WebappContext("herald-http", "");
+                if (settings.metrics()) {
+                    servlets.addServlet("herald-operations", new OperationsServlet())
+                            .addMapping(OperationsServlet.MAPPINGS);
+                }
+                apiKey.ifPresent(key -> servlets.addServlet("herald-api", new ApiServlet(key))
+                        .addMapping(ApiServlet.MAPPING));
+                servlets.deploy(http);
             }
             TyrusContainer container = new TyrusContainer(Set.of(ClassicEndpoint.class, RoomEndpoint.class),
                     CONTEXT_PATH, settings.maxMessageBytes() + TRANSPORT_HEADROOM);
@@ -86,6 +98,7 @@ public final class StandaloneServer implements AutoCloseable {
             http.start();
             container.start(CONTEXT_PATH, listener.getPort());
             StandaloneServer server = new StandaloneServer(hub, http, container, settings, listener.getPort(), connections);
+            hub.control().onShutdown(server::close);
             LOG.info(() -> "Herald listening on " + server.uri());
             return server;
         } catch (IOException | GeneralSecurityException | DeploymentException | RuntimeException e) {
@@ -111,12 +124,20 @@ public final class StandaloneServer implements AutoCloseable {
         return hub;
     }
 
+    /** The server API: send, publish, list, admission, disconnect, shut down, and listeners. */
+    public ServerControl control() {
+        return hub.control();
+    }
+
     /**
      * Drains (or, with {@code drain-seconds} 0, closes every connection with 1001), then stops the listener
      * and the hub's thread. The hub stays installed while it drains, so new handshakes get 1012, not 403.
      */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return; // already stopped, or stopping (the server API's shutdown and the caller's close may both come)
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.drainSeconds());
         hub.close();
         try {

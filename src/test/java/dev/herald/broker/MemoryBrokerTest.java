@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The memory broker's order, history ring (eviction by size and by age) and epochs, on a clock the test moves. */
@@ -141,5 +142,26 @@ class MemoryBrokerTest {
         assertEquals(List.of("a:3"), binaries);
         long[] next = {41};
         assertEquals(42, broker.classicNumber(() -> ++next[0]), "one node numbers its own connections");
+    }
+
+    @Test
+    void aClaimedKeyAnswersPendingThenItsAnswerUntilItExpires() {
+        AtomicLong now = new AtomicLong();
+        MemoryBroker broker = new MemoryBroker(10, 60 * SECOND, now::get, null);
+        assertEquals(Optional.empty(), broker.claim("k", 1_000).toCompletableFuture().join(), "claimed");
+        assertEquals(Optional.of(Broker.PENDING), broker.claim("k", 1_000).toCompletableFuture().join());
+        broker.settle("k", "epoch 7", 1_000);
+        assertEquals(Optional.of("epoch 7"), broker.claim("k", 1_000).toCompletableFuture().join());
+        assertEquals(Optional.empty(), broker.claim("other", 1_000).toCompletableFuture().join());
+        now.addAndGet(SECOND + 1);
+        assertEquals(Optional.empty(), broker.claim("k", 1_000).toCompletableFuture().join(), "expired: claimed anew");
+    }
+
+    @Test
+    void aFailedRequestReleasesItsKeySoThatARetryActs() {
+        MemoryBroker broker = new MemoryBroker(10, 60 * SECOND, () -> 0, null);
+        assertEquals(Optional.empty(), broker.claim("k", 1_000).toCompletableFuture().join());
+        broker.settle("k", null, 1_000);
+        assertEquals(Optional.empty(), broker.claim("k", 1_000).toCompletableFuture().join());
     }
 }

@@ -325,7 +325,7 @@ class SettingsLoaderTest {
                 settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(),
                 settings.maxConnections(), settings.maxConnectionsPerAddress(), settings.queueBytes(),
                 settings.slowConsumerPolicies(), settings.pingSeconds(), settings.idleSeconds(), settings.handshakeSeconds(),
-                settings.writerThreads(), settings.rawFrames(), settings.drainSeconds(), settings.metrics(), settings.historySize(), settings.historySeconds(),
+                settings.writerThreads(), settings.rawFrames(), settings.drainSeconds(), settings.metrics(), settings.apiKeyFile(), settings.historySize(), settings.historySeconds(),
                 settings.recoveryMax(), settings.broker(), source, settings.auth(), null, null);
         source.add("https://b.example");
         assertEquals(List.of("https://a.example"), copy.allowedOrigins());

@@ -701,4 +701,56 @@ class HubTest extends LiveHubTest {
         hub().closeIdle(-1); // everyone was last heard more than -1 ns ago
         assertEquals(List.of(Closure.IDLE_TIMEOUT), connection.closures());
     }
+
+    // ---- the server control -----------------------------------------------------------------------
+
+    @Test
+    void closedAdmissionRefusesNewcomersWith1013AndLeavesTheOpenOnesAlone() {
+        RecordingConnection open = connection(1);
+        Client member = join(open, "lobby", "ann");
+        hub().control().denyNewConnections();
+        assertFalse(hub().control().admissionOpen());
+        RecordingConnection late = connection(2);
+        assertNull(hub().joinRoom(late, "lobby", "bob", null));
+        assertEquals(List.of(Closure.TRY_AGAIN_LATER), late.closures());
+        RecordingConnection classicLate = connection(3);
+        assertNull(hub().openClassic(classicLate, null));
+        assertEquals(List.of(Closure.TRY_AGAIN_LATER), classicLate.closures());
+        assertTrue(open.closures().isEmpty(), "the open connection is left alone");
+        hub().control().allowNewConnections();
+        join(connection(4), "lobby", "cy");
+        assertNotNull(member);
+    }
+
+    @Test
+    void anAdminDisconnectClosesOneClientWith1008ByItsId() {
+        RecordingConnection annConnection = connection(1);
+        RecordingConnection bobConnection = connection(2);
+        Client ann = join(annConnection, "lobby", "ann");
+        join(bobConnection, "lobby", "bob");
+        assertTrue(hub().control().disconnect(ann.id()));
+        assertEquals(List.of(Closure.DISCONNECTED_BY_ADMIN), annConnection.closures());
+        assertTrue(bobConnection.closures().isEmpty());
+        assertFalse(hub().control().disconnect("no-such-id"));
+    }
+
+    @Test
+    void aUnicastReachesOnlyTheClientNamed() {
+        RecordingConnection classic = connection(1);
+        RecordingConnection other = connection(2);
+        hub().openClassic(classic, null);
+        hub().openClassic(other, null);
+        RecordingConnection member = connection(3);
+        Client ann = join(member, "lobby", "ann");
+        String classicId = hub().control().clients(null).stream()
+                .filter(c -> c.endpoint().equals(ClientInfo.CLASSIC)).map(ClientInfo::id)
+                .min((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b))).orElseThrow();
+        int before = other.texts().size();
+        assertTrue(hub().control().send(classicId, "psst"));
+        assertEquals("psst", classic.texts().get(classic.texts().size() - 1));
+        assertEquals(before, other.texts().size(), "the other classic client heard nothing");
+        assertTrue(hub().control().send(ann.id(), "for ann"));
+        String direct = member.texts().get(member.texts().size() - 1);
+        assertTrue(direct.contains("\"type\":\"direct\"") && direct.contains("for ann"), direct);
+    }
 }

@@ -14,6 +14,11 @@ import dev.herald.standalone.StandaloneServer;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +48,13 @@ class ClusterIT {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisProcess.start();
+        Path keyFile = Files.createTempFile("herald-api", ".key");
+        Files.writeString(keyFile, ApiSuite.KEY);
+        keyFile.toFile().deleteOnExit();
         first = StandaloneFixture.start(Map.of(Setting.BROKER, "redis", Setting.REDIS_URL, redis.url(),
-                Setting.DRAIN_SECONDS, "0"));
-        second = NodeProcess.start("second", Map.of("broker", "redis", "redis-url", redis.url()), Map.of());
+                Setting.DRAIN_SECONDS, "0", Setting.API_KEY_FILE, keyFile.toString()));
+        second = NodeProcess.start("second", Map.of("broker", "redis", "redis-url", redis.url()),
+                Map.of("HERALD_API_KEY", ApiSuite.KEY));
     }
 
     @AfterAll
@@ -59,6 +68,45 @@ class ClusterIT {
         if (redis != null) {
             redis.close();
         }
+    }
+
+    @Test
+    void anApiPublishWithAnIdempotencyKeyTakesEffectOnceWhicheverNodesAreCalled() throws Exception {
+        String room = ProtocolSuite.newRoom();
+        try (HeraldClient ann = HeraldClient.connect(room(StandaloneFixture.base(first), room, "ann"));
+             HeraldClient bob = HeraldClient.connect(room(second.uri(), room, "bob"))) {
+            expect(ann, "welcome");
+            expect(bob, "welcome");
+            expect(ann, "joined");
+            String body = "{\"text\":\"deployed\"}";
+            Map<String, String> once = Map.of("Idempotency-Key", "deploy-" + room);
+            HttpResponse<String> answered = apiPost(second.uri(), "api/rooms/" + room + "/messages", body, once);
+            assertEquals(201, answered.statusCode(), answered.body());
+            HttpResponse<String> retried = apiPost(StandaloneFixture.base(first), "api/rooms/" + room + "/messages",
+                    body, once);
+            assertEquals(201, retried.statusCode(), retried.body());
+            assertEquals(Frames.json(answered.body()), Frames.json(retried.body()), "the retry on the other node");
+            assertEquals(1, Frames.json(answered.body()).getInt("offset"));
+            for (HeraldClient member : List.of(ann, bob)) {
+                JsonObject message = expect(member, "message");
+                assertEquals("deployed", message.getString("text"));
+                assertEquals("api", message.getJsonObject("from").getString("id"));
+            }
+            ann.sendText(publish("after"));
+            assertEquals("after", expect(bob, "message").getString("text"), "the retry published nothing");
+            assertEquals("after", expect(ann, "message").getString("text"));
+        }
+    }
+
+    private static HttpResponse<String> apiPost(URI node, String path, String body, Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(node.toString().replaceFirst("^ws", "http")).resolve(path))
+                .timeout(Duration.ofSeconds(15)).header("Authorization", "Bearer " + ApiSuite.KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static URI room(URI node, String room, String name) {
