@@ -113,8 +113,8 @@ final class ApiRoutes {
 
     // ---- rooms ------------------------------------------------------------------------------------
 
-    private Answer rooms() {
-        List<RoomInfo> rooms = control.rooms();
+    private Answer rooms() throws ApiProblem {
+        List<RoomInfo> rooms = await(control.rooms());
         return new Answer(200, jsonb.toJson(rooms));
     }
 
@@ -139,7 +139,7 @@ final class ApiRoutes {
 
     private Answer presence(String room) throws ApiProblem {
         checkRoom(room);
-        Optional<List<Member>> members = control.presence(room);
+        Optional<List<Member>> members = await(control.presence(room));
         if (members.isEmpty()) {
             throw new ApiProblem(404, "room " + room + " has no members");
         }
@@ -151,7 +151,7 @@ final class ApiRoutes {
         long since = number(request.parameter("since"), "since", 0, Long.MAX_VALUE, 0);
         int limit = (int) number(request.parameter("limit"), "limit", 1, MAX_HISTORY_LIMIT, DEFAULT_HISTORY_LIMIT);
         History history = await(control.history(room, since, limit));
-        if (history.latest() == 0 && control.presence(room).isEmpty()) {
+        if (history.latest() == 0 && await(control.presence(room)).isEmpty()) {
             throw new ApiProblem(404, "room " + room + " has no members and no history");
         }
         String messages = history.messages().stream().map(codec::encode).collect(Collectors.joining(","));
@@ -163,27 +163,27 @@ final class ApiRoutes {
 
     private Answer sendToAll(Request request) throws ApiProblem {
         String text = text(request.body());
-        return new Answer(202, "{\"clients\":" + control.sendToAll(text) + "}");
+        return new Answer(202, "{\"clients\":" + await(control.sendToAll(text)) + "}");
     }
 
     private Answer clients(String room) throws ApiProblem {
         if (room != null) {
             checkRoom(room);
         }
-        List<ClientInfo> clients = control.clients(room);
+        List<ClientInfo> clients = await(control.clients(room));
         return new Answer(200, jsonb.toJson(clients));
     }
 
     private Answer send(String id, Request request) throws ApiProblem {
         String text = text(request.body());
-        if (!control.send(id, text)) {
+        if (!await(control.send(id, text))) {
             throw new ApiProblem(404, "no client " + id);
         }
         return new Answer(202, null);
     }
 
     private Answer disconnect(String id) throws ApiProblem {
-        if (!control.disconnect(id)) {
+        if (!await(control.disconnect(id))) {
             throw new ApiProblem(404, "no client " + id);
         }
         return new Answer(204, null);

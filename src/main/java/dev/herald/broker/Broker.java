@@ -3,6 +3,7 @@ package dev.herald.broker;
 import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
@@ -98,6 +99,14 @@ public interface Broker extends AutoCloseable {
      * after the claim; with a {@code null} answer (the request failed) the key is released, so that a retry acts.
      */
     void settle(String key, String answer, long ttlMillis);
+
+    /**
+     * Asks every other node of the deployment {@code question} (an operator's: list the clients, send to one,
+     * disconnect one) and completes with their answers ({@link BrokerSink#answer}), as many as came within the
+     * broker's wait; the memory broker has no other node. Completes exceptionally with
+     * {@link BrokerUnavailableException}.
+     */
+    CompletionStage<List<String>> askOthers(String question);
 
     /** What {@link #claim} completes with while the request that claimed the key is still acting. */
     String PENDING = "\u0000pending";

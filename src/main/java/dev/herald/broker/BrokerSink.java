@@ -19,4 +19,7 @@ public interface BrokerSink {
 
     /** A text for every classic client on this node: an announcement or a {@code Client(n) said:} line. */
     void classic(String text);
+
+    /** Another node's operator asks this node {@code question} ({@link Broker#askOthers}); the answer goes back. */
+    String answer(String question);
 }

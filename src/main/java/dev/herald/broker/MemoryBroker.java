@@ -129,6 +129,11 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
+    public CompletionStage<List<String>> askOthers(String question) {
+        return CompletableFuture.completedFuture(List.of()); // one node: nobody else to ask
+    }
+
+    @Override
     public CompletionStage<Optional<String>> claim(String key, long ttlMillis) {
         return CompletableFuture.completedFuture(claims.claim(key, ttlMillis, nanoClock.getAsLong()));
     }

@@ -55,6 +55,7 @@ public final class RedisBroker implements Broker {
     private final Map<String, Integer> subscriptions = new HashMap<>();
     private final ConcurrentHashMap<String, RoomFeed> feeds = new ConcurrentHashMap<>();
     private final ClusterPresence presence;
+    private final ClusterQueries queries;
     private volatile BrokerSink sink;
 
     /**
@@ -71,6 +72,7 @@ public final class RedisBroker implements Broker {
         });
         this.link = new RedisLink(settings, nodeId, new Listener(), events, this::linked);
         this.presence = new ClusterPresence(nodeId, link, wire, historyMillis, this::newEpoch);
+        this.queries = new ClusterQueries(nodeId, link, events, () -> sink);
     }
 
     @Override
@@ -82,14 +84,24 @@ public final class RedisBroker implements Broker {
                 TimeUnit.SECONDS);
     }
 
-    /** Both connections are up (the first time): every node hears the classic endpoint's channel. */
+    /**
+     * Both connections are up (the first time): every node hears the classic endpoint's channel and operators'
+     * questions.
+     */
     private void linked() {
-        link.pubsub().subscribe(RedisKeys.classicChannel()).whenComplete((ok, failure) -> {
+        List<String> channels = new ArrayList<>(List.of(queries.channels()));
+        channels.add(RedisKeys.classicChannel());
+        link.pubsub().subscribe(channels.toArray(String[]::new)).whenComplete((ok, failure) -> {
             if (failure != null) {
-                LOG.log(Level.WARNING, "cannot subscribe to the classic channel; retrying at the next reconnection",
-                        failure);
+                LOG.log(Level.WARNING, "cannot subscribe to the classic and control channels; retrying at the next "
+                        + "reconnection", failure);
             }
         });
+    }
+
+    @Override
+    public CompletionStage<List<String>> askOthers(String question) {
+        return queries.ask(question);
     }
 
     /**
@@ -449,6 +461,9 @@ public final class RedisBroker implements Broker {
         public void message(String channel, String payload) {
             if (channel.equals(RedisKeys.classicChannel())) {
                 events.execute(guarded("classic", () -> sink.classic(payload)));
+                return;
+            }
+            if (queries.handle(channel, payload)) {
                 return;
             }
             String room = RedisKeys.roomOf(channel);

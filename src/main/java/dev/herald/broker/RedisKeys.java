@@ -43,6 +43,16 @@ final class RedisKeys {
         return PREFIX + "once:" + key;
     }
 
+    /** The channel of operators' questions ({@link ClusterQueries}), which every node subscribes to. */
+    static String questions() {
+        return PREFIX + "control";
+    }
+
+    /** The channel where {@code nodeId} hears the answers to its questions. */
+    static String answers(String nodeId) {
+        return PREFIX + "control:" + nodeId;
+    }
+
     /** The counter of classic clients' numbers, cluster-wide. */
     static String classicNumbers() {
         return PREFIX + "classic:numbers";

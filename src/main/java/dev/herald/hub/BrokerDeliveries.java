@@ -7,16 +7,21 @@ import dev.herald.delivery.Fanout;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
-/** What the broker delivers, handed to whom it concerns here: the rooms, or the classic chat. */
+/**
+ * What the broker delivers, handed to whom it concerns here: the rooms, the classic chat, or (another node's operator
+ * questions) the server control.
+ */
 final class BrokerDeliveries implements BrokerSink {
 
     private final Rooms rooms;
     private final ClassicChat classic;
+    private final ServerControl control;
     /** Starts the writes a fan-out collected (and applies the slow-consumer policy); called with no lock held. */
     private final Consumer<Fanout<Client>> finish;
 
-    BrokerDeliveries(Rooms rooms, ClassicChat classic, Consumer<Fanout<Client>> finish) {
+    BrokerDeliveries(Rooms rooms, ClassicChat classic, ServerControl control, Consumer<Fanout<Client>> finish) {
         this.rooms = rooms;
+        this.control = control;
         this.classic = classic;
         this.finish = finish;
     }
@@ -34,6 +39,11 @@ final class BrokerDeliveries implements BrokerSink {
     @Override
     public void binary(String room, ByteBuffer data) {
         rooms.binary(room, data);
+    }
+
+    @Override
+    public String answer(String question) {
+        return control.answer(question);
     }
 
     @Override

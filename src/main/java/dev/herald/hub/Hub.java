@@ -94,7 +94,7 @@ public final class Hub implements AutoCloseable {
      */
     public static Hub start(HeraldSettings settings, int writerThreads) {
         Hub hub = new Hub(settings, Admission.from(settings), writerThreads);
-        hub.broker.start(new BrokerDeliveries(hub.rooms, hub.classic, hub::finish));
+        hub.broker.start(new BrokerDeliveries(hub.rooms, hub.classic, hub.control, hub::finish));
         hub.heartbeat.start();
         LOG.info(() -> "Herald hub " + hub.nodeId + " started");
         return hub;
@@ -410,6 +410,10 @@ public final class Hub implements AutoCloseable {
 
     Broker broker() {
         return broker;
+    }
+
+    String nodeId() {
+        return nodeId;
     }
 
     Admission admission() {

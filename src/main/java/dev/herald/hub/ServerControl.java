@@ -17,6 +17,9 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -31,7 +34,9 @@ import java.util.logging.Logger;
  * delivery.
  *
  * <p>Reach it with {@code StandaloneServer.control()}, or in a WAR from the servlet context attribute
- * {@link #ATTRIBUTE}. Each method says whether it sees this node or the whole cluster.
+ * {@link #ATTRIBUTE}. It sees the whole deployment: on a cluster, what is not on this node is asked of the others
+ * through the broker, so the calls that may need them answer with a {@link CompletionStage} (completed at once on a
+ * single node). Those complete exceptionally with {@code BrokerUnavailableException} when the broker cannot ask.
  */
 public final class ServerControl {
 
@@ -45,6 +50,7 @@ public final class ServerControl {
     public static final int ONCE_MINUTES = 5;
 
     private final Hub hub;
+    private final NodeQuestions questions = new NodeQuestions(this);
     private volatile Runnable shutdown;
 
     ServerControl(Hub hub) {
@@ -92,7 +98,7 @@ public final class ServerControl {
             if (earlier.isPresent()) {
                 return earlier.get().equals(Broker.PENDING)
                         ? CompletableFuture.failedFuture(new RequestInProgressException())
-                        : CompletableFuture.completedFuture(answer(earlier.get()));
+                        : CompletableFuture.completedFuture(storedAnswer(earlier.get()));
             }
             return publish(room, text, key).whenComplete((at, failure) ->
                     broker.settle(once, failure == null ? at.epoch() + " " + at.offset() : null, ttl));
@@ -109,7 +115,7 @@ public final class ServerControl {
         }
     }
 
-    private static RoomState answer(String stored) {
+    private static RoomState storedAnswer(String stored) {
         int space = stored.lastIndexOf(' ');
         return new RoomState(stored.substring(0, space), Long.parseLong(stored.substring(space + 1)));
     }
@@ -125,27 +131,52 @@ public final class ServerControl {
 
     /**
      * Sends {@code text}, as it is, to every classic client (the seed's {@code send_message_to_all}), on every node
-     * of a cluster; dropped while the broker is unreachable.
+     * of a cluster; dropped while the broker is unreachable. Completes with the number of classic clients, on every
+     * node that answered.
      *
-     * @return the classic clients connected to this node
      * @throws IllegalArgumentException when the text is not acceptable
      */
-    public int sendToAll(String text) {
+    public CompletionStage<Integer> sendToAll(String text) {
         checkText(text);
         hub.broker().classic(text);
-        return hub.connectionCount(true);
+        int here = localClassicCount();
+        return hub.broker().askOthers(NodeQuestions.classicCount()).thenApply(answers ->
+                here + answers.stream().mapToInt(NodeQuestions::decodeCount).sum());
     }
 
     /**
-     * Sends {@code text} to one client of this node (the seed's {@code send_message}): to a classic client as it is,
-     * to a room member as a {@code direct} frame from {@link #OPERATOR}.
+     * Sends {@code text} to one client, on whichever node it is (the seed's {@code send_message}): to a classic client
+     * as it is, to a room member as a {@code direct} frame from {@link #OPERATOR}. Completes with {@code false} when
+     * no node has such a client.
      *
      * @param clientId a classic number or a member id ({@link ClientInfo#id()})
-     * @return {@code false} when no such client is open here
      * @throws IllegalArgumentException when the text is not acceptable
      */
-    public boolean send(String clientId, String text) {
+    public CompletionStage<Boolean> send(String clientId, String text) {
         checkText(text);
+        return sendLocally(clientId, text) ? CompletableFuture.completedFuture(true)
+                : elsewhere(clientId, NodeQuestions.send(clientId, text));
+    }
+
+    /**
+     * Closes one client, on whichever node it is, with 1008 {@code disconnected by admin}; its room hears reason
+     * {@code policy}. Completes with {@code false} when no node has such a client.
+     */
+    public CompletionStage<Boolean> disconnect(String clientId) {
+        return disconnectLocally(clientId) ? CompletableFuture.completedFuture(true)
+                : elsewhere(clientId, NodeQuestions.disconnect(clientId));
+    }
+
+    /** Asks the other nodes to act on a client that is not here; a member id of this node needs no asking. */
+    private CompletionStage<Boolean> elsewhere(String clientId, String question) {
+        if (clientId.startsWith(hub.nodeId() + "-")) {
+            return CompletableFuture.completedFuture(false); // one of this node's members, and it has gone
+        }
+        return hub.broker().askOthers(question).thenApply(answers ->
+                answers.stream().anyMatch(NodeQuestions::decodeBoolean));
+    }
+
+    boolean sendLocally(String clientId, String text) {
         Client client = hub.clientById(clientId);
         if (client == null) {
             return false;
@@ -155,12 +186,7 @@ public final class ServerControl {
         return true;
     }
 
-    /**
-     * Closes one client of this node with 1008 {@code disconnected by admin}; its room hears reason {@code policy}.
-     *
-     * @return {@code false} when no such client is open here
-     */
-    public boolean disconnect(String clientId) {
+    boolean disconnectLocally(String clientId) {
         Client client = hub.clientById(clientId);
         if (client == null) {
             return false;
@@ -168,6 +194,10 @@ public final class ServerControl {
         LOG.info(() -> "client " + clientId + " disconnected by admin");
         hub.close(client, Closure.DISCONNECTED_BY_ADMIN);
         return true;
+    }
+
+    int localClassicCount() {
+        return hub.connectionCount(true);
     }
 
     /** Refuses new connections with 1013 {@code try again later} (the seed's {@code deny_new_connections}). */
@@ -216,8 +246,42 @@ public final class ServerControl {
 
     // ---- queries ----------------------------------------------------------------------------------
 
-    /** The connections open on this node, in no particular order; {@code room} filters when not {@code null}. */
-    public List<ClientInfo> clients(String room) {
+    /** The connections open on every node, in no particular order; {@code room} filters when not {@code null}. */
+    public CompletionStage<List<ClientInfo>> clients(String room) {
+        List<ClientInfo> here = localClients(room);
+        return hub.broker().askOthers(NodeQuestions.clients(room)).thenApply(answers -> {
+            List<ClientInfo> all = new ArrayList<>(here);
+            answers.forEach(answer -> all.addAll(NodeQuestions.decodeClients(answer)));
+            return all;
+        });
+    }
+
+    /**
+     * The rooms with members on any node: their members on every node, their latest offset and epoch. Nodes that
+     * share a room know the same members; the one that has seen the latest message says where it stands.
+     */
+    public CompletionStage<List<RoomInfo>> rooms() {
+        List<RoomInfo> here = localRooms();
+        return hub.broker().askOthers(NodeQuestions.rooms()).thenApply(answers -> {
+            Map<String, RoomInfo> byName = new TreeMap<>();
+            Stream.concat(here.stream(), answers.stream().flatMap(answer -> NodeQuestions.decodeRooms(answer).stream()))
+                    .forEach(room -> byName.merge(room.room(), room,
+                            (a, b) -> a.offset() >= b.offset() ? a : b));
+            return List.copyOf(byName.values());
+        });
+    }
+
+    /** The members of {@code room} on every node, or empty when it has none on any node. */
+    public CompletionStage<Optional<List<Member>>> presence(String room) {
+        Optional<List<Member>> here = localPresence(room);
+        if (here.isPresent()) {
+            return CompletableFuture.completedFuture(here); // a node with members knows the others' too
+        }
+        return hub.broker().askOthers(NodeQuestions.presence(room)).thenApply(answers -> answers.stream()
+                .map(NodeQuestions::decodeMembers).flatMap(Optional::stream).findFirst());
+    }
+
+    List<ClientInfo> localClients(String room) {
         List<ClientInfo> infos = new ArrayList<>();
         for (Client client : hub.openClients()) {
             if (room == null || client.room() != null && client.room().name().equals(room)) {
@@ -227,14 +291,17 @@ public final class ServerControl {
         return infos;
     }
 
-    /** The rooms with members on this node: their members on every node, their latest offset and epoch. */
-    public List<RoomInfo> rooms() {
+    List<RoomInfo> localRooms() {
         return hub.rooms().infos();
     }
 
-    /** The members of {@code room} on every node, or empty when it has none here. */
-    public Optional<List<Member>> presence(String room) {
+    Optional<List<Member>> localPresence(String room) {
         return hub.rooms().members(room);
+    }
+
+    /** Another node's question, answered from this node. */
+    String answer(String question) {
+        return questions.answer(question);
     }
 
     /**

@@ -45,6 +45,11 @@ class MemoryBrokerTest {
             public void classic(String text) {
                 classicTexts.add(text);
             }
+
+            @Override
+            public String answer(String question) {
+                throw new AssertionError("one node: nobody asks");
+            }
         });
         return broker;
     }

@@ -728,10 +728,10 @@ class HubTest extends LiveHubTest {
         RecordingConnection bobConnection = connection(2);
         Client ann = join(annConnection, "lobby", "ann");
         join(bobConnection, "lobby", "bob");
-        assertTrue(hub().control().disconnect(ann.id()));
+        assertTrue(hub().control().disconnect(ann.id()).toCompletableFuture().join());
         assertEquals(List.of(Closure.DISCONNECTED_BY_ADMIN), annConnection.closures());
         assertTrue(bobConnection.closures().isEmpty());
-        assertFalse(hub().control().disconnect("no-such-id"));
+        assertFalse(hub().control().disconnect("no-such-id").toCompletableFuture().join());
     }
 
     @Test
@@ -742,14 +742,14 @@ class HubTest extends LiveHubTest {
         hub().openClassic(other, null);
         RecordingConnection member = connection(3);
         Client ann = join(member, "lobby", "ann");
-        String classicId = hub().control().clients(null).stream()
+        String classicId = hub().control().clients(null).toCompletableFuture().join().stream()
                 .filter(c -> c.endpoint().equals(ClientInfo.CLASSIC)).map(ClientInfo::id)
                 .min((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b))).orElseThrow();
         int before = other.texts().size();
-        assertTrue(hub().control().send(classicId, "psst"));
+        assertTrue(hub().control().send(classicId, "psst").toCompletableFuture().join());
         assertEquals("psst", classic.texts().get(classic.texts().size() - 1));
         assertEquals(before, other.texts().size(), "the other classic client heard nothing");
-        assertTrue(hub().control().send(ann.id(), "for ann"));
+        assertTrue(hub().control().send(ann.id(), "for ann").toCompletableFuture().join());
         String direct = member.texts().get(member.texts().size() - 1);
         assertTrue(direct.contains("\"type\":\"direct\"") && direct.contains("for ann"), direct);
     }

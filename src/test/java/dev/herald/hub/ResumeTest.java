@@ -162,6 +162,11 @@ class ResumeTest extends LiveHubTest {
                 public void classic(String text) {
                     throw new AssertionError("no classic client here");
                 }
+
+                @Override
+                public String answer(String question) {
+                    throw new AssertionError("one node: nobody asks");
+                }
             });
         }
 

@@ -98,6 +98,55 @@ class ClusterIT {
         }
     }
 
+    @Test
+    void theApiReachesAndListsTheClientsOfEveryNodeFromAnyNode() throws Exception {
+        String room = ProtocolSuite.newRoom();
+        URI firstNode = StandaloneFixture.base(first);
+        try (HeraldClient bob = HeraldClient.connect(room(second.uri(), room, "bob"));
+             HeraldClient classic = HeraldClient.connect(second.uri())) {
+            String bobId = expect(bob, "welcome").getJsonObject("you").getString("id");
+            assertEquals(ProtocolSuite.JOIN, classic.nextText(WAIT));
+            // Asked of the first node, which holds none of them.
+            HttpResponse<String> listed = api(firstNode, "GET", "api/clients", null);
+            assertEquals(200, listed.statusCode(), listed.body());
+            List<JsonObject> clients = ApiSuite.Json.array(listed.body()).getValuesAs(JsonObject.class);
+            assertTrue(clients.stream().anyMatch(c -> c.getString("id").equals(bobId)), listed.body());
+            String classicId = clients.stream().filter(c -> c.getString("endpoint").equals("classic"))
+                    .map(c -> c.getString("id")).max((a, b) -> Long.compare(Long.parseLong(a), Long.parseLong(b)))
+                    .orElseThrow();
+            HttpResponse<String> presence = api(firstNode, "GET", "api/rooms/" + room + "/presence", null);
+            assertEquals(200, presence.statusCode(), presence.body());
+            assertTrue(presence.body().contains(bobId), presence.body());
+            HttpResponse<String> rooms = api(firstNode, "GET", "api/rooms", null);
+            assertTrue(rooms.body().contains("\"room\":\"" + room + "\""), rooms.body());
+
+            assertEquals(202, api(firstNode, "POST", "api/clients/" + classicId + "/messages",
+                    "{\"text\":\"across\"}").statusCode());
+            assertEquals("across", classic.nextText(WAIT));
+            assertEquals(202, api(firstNode, "POST", "api/clients/" + bobId + "/messages",
+                    "{\"text\":\"to bob\"}").statusCode());
+            assertEquals("to bob", expect(bob, "direct").getString("text"));
+
+            assertEquals(204, api(firstNode, "DELETE", "api/clients/" + bobId, null).statusCode());
+            assertEquals(new dev.herald.client.CloseStatus(1008, "disconnected by admin"),
+                    bob.closeStatus().get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(404, api(firstNode, "DELETE", "api/clients/" + bobId, null).statusCode(),
+                    "no node has it now");
+            assertEquals(404, api(firstNode, "POST", "api/clients/99999999/messages", "{\"text\":\"x\"}")
+                    .statusCode());
+        }
+    }
+
+    private static HttpResponse<String> api(URI node, String method, String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node.toString().replaceFirst("^ws", "http"))
+                        .resolve(path)).timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer " + ApiSuite.KEY)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build();
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     private static HttpResponse<String> apiPost(URI node, String path, String body, Map<String, String> headers)
             throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,24 @@ class RedisBrokerIT {
         first.assertConsecutiveFrom(atA.offset() + 1);
         assertEquals(first.texts(), second.texts(), "both nodes deliver one identical sequence");
         assertEquals(first.offsets(), second.offsets());
+    }
+
+    @Test
+    void aQuestionIsAnsweredByEveryOtherNodeAndAKeyIsClaimedOnceAcrossNodes() throws Exception {
+        Broker a = broker(new Sink(), Map.of());
+        Broker b = broker(new Sink(), Map.of());
+        Broker c = broker(new Sink(), Map.of());
+        // Each broker subscribes to the control channel once linked; ask until all three hear it.
+        waitUntil(() -> a.askOthers("{\"op\":\"x\"}").toCompletableFuture().join().size() == 2, "both other nodes answered");
+        assertEquals(List.of("heard {\"op\":\"x\"}", "heard {\"op\":\"x\"}"), await(a.askOthers("{\"op\":\"x\"}")));
+        assertEquals(Optional.empty(), await(b.claim("request-1", 60_000)), "claimed");
+        assertEquals(Optional.of(Broker.PENDING), await(c.claim("request-1", 60_000)), "another node sees it pending");
+        b.settle("request-1", "e 5", 60_000);
+        waitUntil(() -> c.claim("request-1", 60_000).toCompletableFuture().join().equals(Optional.of("e 5")), "the answer is shared");
+        b.settle("request-2", null, 60_000);
+        assertEquals(Optional.empty(), await(c.claim("request-2", 60_000)));
+        c.settle("request-2", null, 60_000);
+        assertEquals(Optional.empty(), await(a.claim("request-2", 60_000)), "a released key is claimed anew");
     }
 
     @Test
@@ -258,6 +277,11 @@ class RedisBrokerIT {
         @Override
         public void classic(String text) {
             classicTexts.add(text);
+        }
+
+        @Override
+        public String answer(String question) {
+            return "heard " + question;
         }
 
         int size() {

@@ -67,18 +67,18 @@ class ServerControlExampleIT {
             try (HeraldClient ann = HeraldClient.connect(base)) {
                 assertEquals(ProtocolSuite.JOIN, ann.nextText(WAIT));
                 assertEquals("joined classic 127.0.0.1", recorder.next());
-                ClientInfo annInfo = control.clients(null).get(0);
+                ClientInfo annInfo = control.clients(null).toCompletableFuture().join().get(0);
                 assertEquals("127.0.0.1", annInfo.address(), "each client's address");
 
                 ann.sendText("hello");
                 assertTrue(ann.nextText(WAIT).endsWith("said: hello"));
                 assertEquals("message " + annInfo.id() + " hello", recorder.next());
 
-                assertEquals(1, control.sendToAll("Hello, classic clients"));
+                assertEquals(1, control.sendToAll("Hello, classic clients").toCompletableFuture().join());
                 assertEquals("Hello, classic clients", ann.nextText(WAIT));
-                assertTrue(control.send(annInfo.id(), "hi"));
+                assertTrue(control.send(annInfo.id(), "hi").toCompletableFuture().join());
                 assertEquals("hi", ann.nextText(WAIT));
-                assertFalse(control.send("424242", "nobody"));
+                assertFalse(control.send("424242", "nobody").toCompletableFuture().join());
 
                 control.denyNewConnections();
                 try (HeraldClient refused = HeraldClient.connect(base)) {
