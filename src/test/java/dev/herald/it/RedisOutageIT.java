@@ -12,6 +12,11 @@ import dev.herald.config.Setting;
 import dev.herald.standalone.StandaloneServer;
 import jakarta.json.JsonObject;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,16 +27,20 @@ import org.junit.jupiter.api.Timeout;
  * What a node on the Redis broker answers while Redis is unreachable (protocol.md §7), and that it comes back by
  * itself: open sessions stay open, a publish or binary frame gets {@code error} {@code unavailable}, a newcomer to a
  * room this node does not serve yet (or to the classic endpoint) is refused with 1013 (which clients retry),
- * {@code /health/ready} answers 503, and once Redis is back everything works again.
+ * {@code /health/ready} and the HTTP API's publish answer 503, and once Redis is back everything works again.
  */
 @Timeout(120)
 class RedisOutageIT {
 
     @Test
     void whileRedisIsDownEveryRequestGetsItsAnswerAndTheNodeRecoversByItself() throws Exception {
+        Path keyFile = Files.createTempFile("herald-api", ".key");
+        Files.writeString(keyFile, ApiSuite.KEY);
+        keyFile.toFile().deleteOnExit();
         try (RedisProcess redis = RedisProcess.start();
              StandaloneServer node = StandaloneFixture.start(Map.of(Setting.BROKER, "redis",
-                     Setting.REDIS_URL, redis.url(), Setting.DRAIN_SECONDS, "0"))) {
+                     Setting.REDIS_URL, redis.url(), Setting.DRAIN_SECONDS, "0",
+                     Setting.API_KEY_FILE, keyFile.toString()))) {
             URI base = StandaloneFixture.base(node);
             String room = ProtocolSuite.newRoom();
             try (HeraldClient ann = HeraldClient.connect(base.resolve("rooms/" + room + "?name=ann"))) {
@@ -65,6 +74,15 @@ class RedisOutageIT {
                             "a classic number cannot be had without Redis");
                 }
                 assertTrue(ann.isOpen(), "the member who was there stays connected");
+                HttpResponse<String> api = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                        .send(HttpRequest.newBuilder(
+                                URI.create(base.toString().replaceFirst("^ws", "http"))
+                                        .resolve("api/rooms/" + room + "/messages"))
+                        .header("Authorization", "Bearer " + ApiSuite.KEY)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"from the backend\"}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(503, api.statusCode(), api.body());
+                assertTrue(api.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
 
                 redis.restart();
                 JsonObject ack = publishUntilAcked(ann);
