@@ -2,6 +2,7 @@ package dev.herald.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One immutable snapshot of Herald's settings; see {@link Setting} for each key and default.
@@ -53,5 +54,32 @@ public record HeraldSettings(
 
     public boolean tls() {
         return keystore != null;
+    }
+
+    /**
+     * What one member's burst of the largest messages costs each reader's queue: {@code rate-burst} frames of
+     * {@code max-message-bytes} plus the envelope of a {@code message} frame ({@link #FRAME_ENVELOPE_BYTES}).
+     */
+    public long burstBytes() {
+        return (long) rateBurst * (maxMessageBytes + FRAME_ENVELOPE_BYTES);
+    }
+
+    /** Room for a message frame's JSON around its text: type, room, offset, sender, timestamp, key. */
+    public static final int FRAME_ENVELOPE_BYTES = 512;
+
+    /**
+     * Why these settings let one well-behaved member overflow a reader that keeps up, or empty when they do not:
+     * a burst ({@link #burstBytes}) larger than {@code queue-bytes} lands in every reader's queue at once, so readers
+     * are closed with 4000 (or lose messages) although nobody broke a rule.
+     */
+    public Optional<String> burstExceedsQueue() {
+        if (burstBytes() <= queueBytes) {
+            return Optional.empty();
+        }
+        return Optional.of(Setting.RATE_BURST.property() + " (" + rateBurst + ") x (" + Setting.MAX_MESSAGE_BYTES
+                .property() + " (" + maxMessageBytes + ") + " + FRAME_ENVELOPE_BYTES + ") = " + burstBytes()
+                + " bytes is more than " + Setting.QUEUE_BYTES.property() + " (" + queueBytes + "): one member "
+                + "sending a burst of its largest messages, within its limits, overflows every reader's queue; raise "
+                + Setting.QUEUE_BYTES.property() + " or lower the others (README, Configuration)");
     }
 }

@@ -93,6 +93,7 @@ public final class Hub implements AutoCloseable {
      * @throws IllegalArgumentException when authentication is on and its keys are missing or unusable
      */
     public static Hub start(HeraldSettings settings, int writerThreads) {
+        settings.burstExceedsQueue().ifPresent(contradiction -> LOG.warning(contradiction));
         Hub hub = new Hub(settings, Admission.from(settings), writerThreads);
         hub.broker.start(new BrokerDeliveries(hub.rooms, hub.classic, hub.control, hub::finish));
         hub.heartbeat.start();

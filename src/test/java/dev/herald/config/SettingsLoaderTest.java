@@ -39,6 +39,17 @@ class SettingsLoaderTest {
     // ---- defaults (protocol.md §4) ----------------------------------------------------------------
 
     @Test
+    void aBurstOfTheLargestMessagesThatExceedsTheQueueIsNamed() {
+        HeraldSettings settings = SettingsLoader.load(Map.of(Setting.QUEUE_BYTES, "1048576")::get);
+        String warning = settings.burstExceedsQueue().orElseThrow();
+        assertTrue(warning.contains("herald.rate-burst (40)") && warning.contains("herald.max-message-bytes (65536)")
+                && warning.contains("herald.queue-bytes (1048576)") && warning.contains("2641920"), warning);
+        assertTrue(SettingsLoader.load(Map.of(Setting.QUEUE_BYTES, "2641920")::get).burstExceedsQueue().isEmpty());
+        assertTrue(SettingsLoader.load(Map.of(Setting.QUEUE_BYTES, "2641919")::get).burstExceedsQueue().isPresent());
+        assertTrue(HeraldSettings.defaults().burstExceedsQueue().isEmpty(), "the defaults fit together");
+    }
+
+    @Test
     void defaultsMatchTheProtocol() {
         HeraldSettings settings = SettingsLoader.load(setting -> null);
         assertEquals("127.0.0.1", settings.host());
@@ -49,7 +60,8 @@ class SettingsLoaderTest {
         assertEquals(3, settings.rateAbuseSeconds());
         assertEquals(10_000, settings.maxConnections());
         assertEquals(100, settings.maxConnectionsPerAddress());
-        assertEquals(1024 * 1024, settings.queueBytes());
+        // Protocol 1.1 says 1 MiB; issue 13 (item 2) raised it so that the defaults fit together.
+        assertEquals(4 * 1024 * 1024, settings.queueBytes());
         assertEquals(25, settings.pingSeconds());
         assertEquals(60, settings.idleSeconds());
         assertEquals(10, settings.drainSeconds());

@@ -556,6 +556,33 @@ class HubTest extends LiveHubTest {
         assertEquals(List.of(Closure.CONNECTION_FAILED), bobConnection.closures());
     }
 
+    /**
+     * Issue 13, item 2: with the defaults, one member's burst of its largest messages (rate-burst of them, each as
+     * large as max-message-bytes allows) fits in every reader's queue at once, even in readers whose transport has
+     * taken nothing yet (a stalled write: the queue holds all of it). With protocol 1.1's 1 MiB it did not.
+     */
+    @Test
+    void underTheDefaultsABurstOfTheLargestMessagesFitsEveryReadersQueue() {
+        dev.herald.config.HeraldSettings defaults = dev.herald.config.HeraldSettings.defaults();
+        RecordingConnection publisherConnection = connection(1);
+        Client publisher = join(publisherConnection, "lobby", "publisher");
+        List<RecordingConnection> readers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            RecordingConnection reader = new RecordingConnection("192.0.2." + (10 + i), true);
+            join(reader, "lobby", "reader" + i);
+            readers.add(reader);
+        }
+        String text = "x".repeat(defaults.maxMessageBytes() - "{\"type\":\"publish\",\"text\":\"\"}".length());
+        for (int i = 0; i < defaults.rateBurst(); i++) {
+            hub().onFrame(publisher, new Inbound.Publish(text, null, null));
+        }
+        for (RecordingConnection reader : readers) {
+            assertTrue(reader.closures().isEmpty(), "a reader closed by a burst within the limits: " + reader.closures());
+        }
+        assertEquals(0, hub().counters().slowDisconnects());
+        assertTrue(defaults.burstExceedsQueue().isEmpty(), "the defaults fit together");
+    }
+
     @Test
     void aSlowConsumerIsCountedOnlyWhenItsOverflowIsWhatClosedIt() {
         config.put(Setting.QUEUE_BYTES, "1024");

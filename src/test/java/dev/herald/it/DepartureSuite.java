@@ -5,6 +5,7 @@ import static dev.herald.it.Frames.publish;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.herald.client.HeraldClient;
+import jakarta.json.JsonObject;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,22 +43,32 @@ abstract class DepartureSuite {
                 expect(leaver, "welcome");
                 leavers.add(leaver);
             }
-            // The one who stays joins last, so the room offers it each departure after all the leavers.
-            try (HeraldClient stays = HeraldClient.connect(base().resolve("rooms/" + room + "?name=stays"))) {
-                expect(stays, "welcome");
+            // The one who stays joins last, so the room offers it each departure after all the leavers. It is a JDK
+            // client, apart from the leavers' shared Tyrus client transport: with it in that transport, a frame meant
+            // for a leaver (a joined) was seen, rarely, on the Payara and GlassFish runs, on the client that stays,
+            // which had joined after it; the server sends each frame only to its own session's queue.
+            try (JdkClient stays = JdkClient.connect(base().resolve("rooms/" + room + "?name=stays"))) {
+                assertEquals("welcome", type(stays));
                 closeAllAtOnce(leavers);
                 int told = 0;
                 try {
                     for (; told < LEAVERS; told++) {
-                        assertEquals(LEAVERS - told, expect(stays, "left").getInt("count"), "members left after each departure");
+                        JsonObject left = Frames.json(stays.next(Frames.WAIT));
+                        assertEquals("left", left.getString("type"), left.toString());
+                        assertEquals(LEAVERS - told, left.getInt("count"), "members left after each departure");
                     }
                 } catch (TimeoutException e) {
                     throw new AssertionError("round " + round + ": told of " + told + " of " + LEAVERS + " departures", e);
                 }
-                stays.sendText(publish("still here"));
-                assertEquals("still here", expect(stays, "message").getString("text"), "round " + round);
+                stays.send(publish("still here"));
+                JsonObject message = Frames.json(stays.next(Frames.WAIT));
+                assertEquals("still here", message.getString("text"), "round " + round);
             }
         }
+    }
+
+    private static String type(JdkClient client) throws Exception {
+        return Frames.json(client.next(Frames.WAIT)).getString("type");
     }
 
     private static void closeAllAtOnce(List<HeraldClient> clients) throws InterruptedException {

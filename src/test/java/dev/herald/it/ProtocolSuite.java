@@ -485,6 +485,57 @@ public abstract class ProtocolSuite {
         assertEquals("no-referrer", response.headers().firstValue("Referrer-Policy").orElse(""));
     }
 
+    /**
+     * Issue 13, item 2: under the default settings, one member sending a burst of its largest messages (40 of
+     * 64 KiB, within its rate and size limits) overflows no reader. The readers do not read while the burst is fanned
+     * out (a moment on a slow link), so each one's queue must take the whole burst at once; then they read it all.
+     * (Where the runtime's transport takes megabytes of its own, as every runtime here does on loopback, a 1 MiB queue
+     * passes too: {@code HubTest} shows the queue alone, with a transport that takes nothing.)
+     */
+    @Test
+    void aBurstOfTheLargestMessagesWithinTheLimitsOverflowsNoReader() throws Exception {
+        String room = newRoom();
+        int readers = 10;
+        int burst = 40;
+        List<RawWebSocket> stalled = new ArrayList<>();
+        try (HeraldClient publisher = HeraldClient.connect(roomUri(room, "publisher"))) {
+            expect(publisher, "welcome");
+            for (int i = 0; i < readers; i++) {
+                RawWebSocket reader = RawWebSocket.open(roomUri(room, "reader" + i), null, 4096, 30_000);
+                stalled.add(reader);
+                assertTrue(reader.read().text().contains("\"welcome\""));
+                expect(publisher, "joined");
+            }
+            // The largest publish frame max-message-bytes (65 536) allows: {"type":"publish","text":"…","ref":"nn"}.
+            String text = "x".repeat(65_536 - "{\"type\":\"publish\",\"text\":\"\",\"ref\":\"00\"}".length());
+            for (int i = 0; i < burst; i++) {
+                publisher.sendText(publish(text, String.format("%02d", i)));
+            }
+            for (int acked = 0; acked < burst; ) {
+                JsonObject frame = Frames.next(publisher);
+                assertNotEquals("error", frame.getString("type"), frame.toString());
+                acked += frame.getString("type").equals("ack") ? 1 : 0;
+            }
+            // Every message has been fanned out to every reader's queue; now they read.
+            for (RawWebSocket reader : stalled) {
+                int messages = 0;
+                while (messages < burst) {
+                    RawWebSocket.Received frame = reader.read();
+                    assertEquals(RawWebSocket.OP_TEXT, frame.opcode(), "no reader is closed");
+                    String type = Frames.json(frame.text()).getString("type");
+                    if (!type.equals("joined")) { // later readers' arrivals
+                        assertEquals("message", type, "no reader is told of drops");
+                        messages++;
+                    }
+                }
+            }
+        } finally {
+            for (RawWebSocket reader : stalled) {
+                reader.close();
+            }
+        }
+    }
+
     static String newRoom() {
         return "room-" + UUID.randomUUID().toString().substring(0, 8);
     }
