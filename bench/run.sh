@@ -68,7 +68,7 @@ fi
 # - queue-bytes: the default 1 MiB, stated explicitly: the generator's window keeps a healthy client's queue at
 #   most 32 x 4 KiB, so the budget only ever bites the stalled client of scenario (c);
 # - drain-seconds 0: stop at once when the benchmark ends.
-HERALD_FLAGS=${HERALD_BENCH_FLAGS:-"--rate-per-second 1000000 --rate-burst 1000000 --max-connections 20000 --max-connections-per-address 20000 --queue-bytes 1048576 --drain-seconds 0"}
+HERALD_FLAGS=${HERALD_BENCH_FLAGS:-"--rate-per-second 1000000 --rate-burst 1000000 --max-connections 20000 --max-connections-per-address 20000 --connect-rate-per-address 100000 --queue-bytes 1048576 --drain-seconds 0"}
 read -r -a HERALD_JVM <<< "${HERALD_BENCH_JAVA_OPTS:-}"
 
 PIDS=()

@@ -227,12 +227,12 @@
       case 'joined':
         members.set(frame.member.id, frame.member.name);
         renderMembers();
-        addSystem(frame.member.name + ' joined.');
+        addSystem(shownName(frame.member.id, frame.member.name) + ' joined.');
         break;
       case 'left':
+        addSystem(shownName(frame.member.id, frame.member.name) + ' ' + leftWords(frame.reason) + '.');
         members.delete(frame.member.id);
         renderMembers();
-        addSystem(frame.member.name + ' ' + leftWords(frame.reason) + '.');
         break;
       case 'message': onMessage(frame); break;
       case 'presence': setMembers(frame.members); break;
@@ -327,12 +327,30 @@
     renderMembers();
   }
 
+  // Two members may choose the same name. Wherever a name is shown, one that another member of the room also has
+  // carries the member's number (#124), or its whole id when even the numbers match (members on two nodes), so
+  // that two "ann"s can always be told apart (README, Security).
+  function shownName(id, name) {
+    const namesakes = [];
+    for (const [otherId, otherName] of members) {
+      if (otherName === name && otherId !== id) {
+        namesakes.push(otherId);
+      }
+    }
+    if (namesakes.length === 0 || !id) {
+      return name;
+    }
+    const number = id.slice(id.lastIndexOf('-') + 1);
+    const clash = namesakes.some(other => other.slice(other.lastIndexOf('-') + 1) === number);
+    return name + ' #' + (clash ? id : number);
+  }
+
   function renderMembers() {
     const items = [];
     for (const [id, name] of members) {
       const li = document.createElement('li');
       li.dataset.id = id;
-      li.textContent = name;
+      li.textContent = shownName(id, name);
       if (me && id === me.id) {
         li.classList.add('me');
         li.append(' (you)');
@@ -352,7 +370,7 @@
     }
     const from = document.createElement('span');
     from.className = 'from';
-    from.textContent = frame.from ? frame.from.name : '?';
+    from.textContent = frame.from ? shownName(frame.from.id, frame.from.name) : '?';
     const text = document.createElement('span');
     text.className = 'text';
     text.textContent = frame.text;

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.logging.Logger;
 
 /**
- * Who may connect, and how many: the drain and admission switches, tokens, room and display names, and the connection caps,
+ * Who may connect, how fast, and how many: the drain and admission switches, the per-address connect rate, tokens, room and display names, and the connection caps,
  * checked in that order. An admitted connection holds a slot until {@link #release} gives it back. A room client
  * may present a new token during its session ({@link #reauthenticate}).
  */
@@ -24,6 +24,7 @@ public final class Admission {
 
     private final OriginPolicy origins;
     private final ConnectionLimits limits;
+    private final ConnectRate connectRate;
     /** {@code null} when authentication is off. */
     private final TokenVerifier verifier;
     /** {@code exp} is checked against it with no clock skew: a session ends at its token's exp. */
@@ -32,9 +33,10 @@ public final class Admission {
     /** The operator's switch (the seed's {@code deny_new_connections} / {@code allow_new_connections}). */
     private volatile boolean open = true;
 
-    private Admission(OriginPolicy origins, ConnectionLimits limits, TokenVerifier verifier) {
+    private Admission(OriginPolicy origins, ConnectionLimits limits, ConnectRate connectRate, TokenVerifier verifier) {
         this.origins = origins;
         this.limits = limits;
+        this.connectRate = connectRate;
         this.verifier = verifier;
     }
 
@@ -49,7 +51,8 @@ public final class Admission {
             }
         }
         return new Admission(OriginPolicy.forThisMachine(settings.allowedOrigins(), settings.host()),
-                new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()), verifier);
+                new ConnectionLimits(settings.maxConnections(), settings.maxConnectionsPerAddress()),
+                new ConnectRate(settings.connectRatePerAddress(), 2 * settings.connectRatePerAddress()), verifier);
     }
 
     public OriginPolicy origins() {
@@ -127,6 +130,10 @@ public final class Admission {
             return Closure.SERVICE_RESTART;
         }
         if (!open) {
+            return Closure.TRY_AGAIN_LATER;
+        }
+        // Every attempt counts, whatever else would refuse it: a flood of bad handshakes costs its sender too.
+        if (!connectRate.tryConnect(address, System.nanoTime())) {
             return Closure.TRY_AGAIN_LATER;
         }
         if (room != null && !Names.isValidRoom(room)) {

@@ -24,6 +24,7 @@ public record HeraldSettings(
         int rateAbuseSeconds,
         int maxConnections,
         int maxConnectionsPerAddress,
+        int connectRatePerAddress,
         int queueBytes,
         SlowConsumerPolicies slowConsumerPolicies,
         int pingSeconds,

@@ -19,6 +19,8 @@ public enum Setting {
     MAX_CONNECTIONS("max-connections", "10000", "open connections in total; over it closes with 1013"),
     MAX_CONNECTIONS_PER_ADDRESS("max-connections-per-address", "100",
             "open connections per remote address; over it closes with 1013"),
+    CONNECT_RATE_PER_ADDRESS("connect-rate-per-address", "50",
+            "new connections per second per remote address (bursts of twice that); more are closed with 1013"),
     QUEUE_BYTES("queue-bytes", "4194304",
             "outbound queue budget per connection; over it closes with 4000; at least rate-burst x (max-message-bytes + 512)"),
     SLOW_CONSUMER_POLICY("slow-consumer-policy", "disconnect",

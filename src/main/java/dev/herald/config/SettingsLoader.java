@@ -33,6 +33,7 @@ public final class SettingsLoader {
                 values.integer(Setting.RATE_ABUSE_SECONDS, 1, 3_600),
                 values.integer(Setting.MAX_CONNECTIONS, 1, 10_000_000),
                 values.integer(Setting.MAX_CONNECTIONS_PER_ADDRESS, 1, 10_000_000),
+                values.integer(Setting.CONNECT_RATE_PER_ADDRESS, 1, 10_000_000),
                 values.integer(Setting.QUEUE_BYTES, 1_024, Integer.MAX_VALUE),
                 SlowConsumerPolicies.parse(values.text(Setting.SLOW_CONSUMER_POLICY),
                         values.list(Setting.SLOW_CONSUMER_POLICIES), Setting.SLOW_CONSUMER_POLICIES.property()),

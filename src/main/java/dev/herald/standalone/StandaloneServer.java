@@ -96,6 +96,8 @@ public final class StandaloneServer implements AutoCloseable {
                     CONTEXT_PATH, settings.maxMessageBytes() + TRANSPORT_HEADROOM);
             listener.registerAddOn(webSocketAddOn(container));
             http.start();
+            // The page's own origin, now that the port is known (port 0 picks one): scheme, host and port.
+            hub.origins().serving(settings.tls() ? "https" : "http", listener.getPort());
             container.start(CONTEXT_PATH, listener.getPort());
             StandaloneServer server = new StandaloneServer(hub, http, container, settings, listener.getPort(), connections);
             hub.control().onShutdown(server::close);

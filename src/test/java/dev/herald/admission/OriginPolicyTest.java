@@ -9,12 +9,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Checks which browser origins may open a WebSocket: none, own hosts, the configured list, or all. */
+/** Checks which browser origins may open a WebSocket: none, the server's own (scheme, host and port), the list, or all. */
 class OriginPolicyTest {
 
     private static final Set<String> OWN_HOSTS = Set.of("localhost", "127.0.0.1", "::1", "herald.internal");
 
-    private final OriginPolicy ownOnly = new OriginPolicy(List.of(), OWN_HOSTS);
+    private final OriginPolicy ownOnly = serving(new OriginPolicy(List.of(), OWN_HOSTS), "http", 9001);
+
+    private static OriginPolicy serving(OriginPolicy policy, String scheme, int port) {
+        policy.serving(scheme, port);
+        return policy;
+    }
 
     @Test
     void missingOriginIsAllowed() {
@@ -23,36 +28,66 @@ class OriginPolicyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-            "http://localhost",
             "http://localhost:9001",
-            "https://localhost:8443",
             "http://127.0.0.1:9001",
-            "https://herald.internal",
-            "http://herald.internal:1234",
+            "http://herald.internal:9001",
             "HTTP://LOCALHOST:9001",
-            "http://Herald.Internal",
+            "http://Herald.Internal:9001",
             "  http://localhost:9001  ",
+            "http://[::1]:9001",
     })
-    void ownHostIsAllowedOnAnyPortAndScheme(String origin) {
+    void theServersOwnOriginIsAllowed(String origin) {
         assertTrue(ownOnly.allows(origin), origin);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {
+            "http://localhost",
+            "http://localhost:3000",
+            "https://localhost:9001",
+            "ws://localhost:9001",
+            "http://herald.internal:1234",
+            "https://herald.internal",
             "http://[::1]:8080",
-            "https://[::1]",
-            "http://[0:0:0:0:0:0:0:1]:8080",
     })
-    void ipv6OwnHostIsAllowed(String origin) {
-        OriginPolicy policy = new OriginPolicy(List.of(), Set.of("::1", "0:0:0:0:0:0:0:1"));
-        assertTrue(policy.allows(origin), origin);
+    void anotherPortOrSchemeOnThisMachineIsRefused(String origin) {
+        assertFalse(ownOnly.allows(origin), origin);
+    }
+
+    @Test
+    void theSchemesDefaultPortIsTheOriginWithoutAPort() {
+        OriginPolicy https = serving(new OriginPolicy(List.of(), OWN_HOSTS), "https", 443);
+        assertTrue(https.allows("https://localhost"));
+        assertTrue(https.allows("https://localhost:443"));
+        assertFalse(https.allows("http://localhost"));
+        OriginPolicy http = serving(new OriginPolicy(List.of(), OWN_HOSTS), "http", 80);
+        assertTrue(http.allows("http://127.0.0.1"));
+    }
+
+    @Test
+    void untilItKnowsItsPortTheServerHasNoOriginOfItsOwn() {
+        // In a container: only the configured list.
+        OriginPolicy container = new OriginPolicy(List.of("http://localhost:8080"), OWN_HOSTS);
+        assertTrue(container.allows("http://localhost:8080"));
+        assertFalse(container.allows("http://127.0.0.1:8080"));
+        assertFalse(container.allows("http://localhost:9001"));
+    }
+
+    @Test
+    void sameHostKeepsTheOldRuleOfAnySchemeAndPortOnThisMachine() {
+        OriginPolicy policy = new OriginPolicy(List.of("Same-Host"), OWN_HOSTS);
+        assertTrue(policy.allows("http://localhost:3000"));
+        assertTrue(policy.allows("https://herald.internal"));
+        assertTrue(policy.allows("http://[::1]:8080"));
+        assertFalse(policy.allows("http://evil.example:3000"));
+        assertFalse(policy.allows("http://127.0.0.2"));
     }
 
     @Test
     void ipv6OriginIsRefusedWhenNotOwn() {
-        OriginPolicy policy = new OriginPolicy(List.of(), Set.of("localhost"));
+        OriginPolicy policy = serving(new OriginPolicy(List.of(), Set.of("localhost")), "http", 8080);
         assertFalse(policy.allows("http://[::1]:8080"));
-        assertFalse(ownOnly.allows("http://[2001:db8::1]:8080"));
+        assertFalse(ownOnly.allows("http://[2001:db8::1]:9001"));
     }
 
     @ParameterizedTest
@@ -85,7 +120,7 @@ class OriginPolicyTest {
         assertTrue(policy.allows("HTTPS://APP.EXAMPLE.COM"));
         assertTrue(policy.allows("https://App.Example.com"));
         assertTrue(policy.allows("http://other.example:8080"));
-        assertTrue(policy.allows("http://localhost:9001"), "own hosts stay allowed with a list");
+        assertFalse(policy.allows("http://localhost:9001"), "this policy serves no origin of its own yet");
     }
 
     @Test
@@ -114,12 +149,13 @@ class OriginPolicyTest {
     }
 
     @Test
-    void forThisMachineAllowsLoopbackAndTheBindHost() {
-        OriginPolicy policy = OriginPolicy.forThisMachine(List.of(), "Herald.Bind.Example");
-        assertTrue(policy.allows("http://localhost:9001"));
-        assertTrue(policy.allows("http://127.0.0.1:9001"));
-        assertTrue(policy.allows("http://[::1]:9001"));
-        assertTrue(policy.allows("https://herald.bind.example"));
-        assertFalse(policy.allows("https://evil.example"));
+    void forThisMachineServesLoopbackAndTheBindHost() {
+        OriginPolicy policy = serving(OriginPolicy.forThisMachine(List.of(), "Herald.Bind.Example"), "https", 9443);
+        assertTrue(policy.allows("https://localhost:9443"));
+        assertTrue(policy.allows("https://127.0.0.1:9443"));
+        assertTrue(policy.allows("https://[::1]:9443"));
+        assertTrue(policy.allows("https://herald.bind.example:9443"));
+        assertFalse(policy.allows("http://herald.bind.example:9443"));
+        assertFalse(policy.allows("https://evil.example:9443"));
     }
 }

@@ -26,7 +26,7 @@ class SettingsLoaderTest {
     /** Every setting read as a whole number. */
     private static final Set<Setting> NUMERIC = Set.of(Setting.PORT, Setting.MAX_MESSAGE_BYTES,
             Setting.RATE_PER_SECOND, Setting.RATE_BURST, Setting.RATE_ABUSE_SECONDS, Setting.MAX_CONNECTIONS,
-            Setting.MAX_CONNECTIONS_PER_ADDRESS, Setting.QUEUE_BYTES, Setting.PING_SECONDS, Setting.IDLE_SECONDS,
+            Setting.MAX_CONNECTIONS_PER_ADDRESS, Setting.CONNECT_RATE_PER_ADDRESS, Setting.QUEUE_BYTES, Setting.PING_SECONDS, Setting.IDLE_SECONDS,
             Setting.HANDSHAKE_SECONDS, Setting.DRAIN_SECONDS, Setting.WRITER_THREADS, Setting.HISTORY_SIZE,
             Setting.HISTORY_SECONDS, Setting.RECOVERY_MAX);
 
@@ -217,7 +217,7 @@ class SettingsLoaderTest {
 
     @ParameterizedTest
     @EnumSource(value = Setting.class, names = {"PORT", "MAX_MESSAGE_BYTES", "RATE_PER_SECOND", "RATE_BURST",
-            "RATE_ABUSE_SECONDS", "MAX_CONNECTIONS", "MAX_CONNECTIONS_PER_ADDRESS", "QUEUE_BYTES", "PING_SECONDS",
+            "RATE_ABUSE_SECONDS", "MAX_CONNECTIONS", "MAX_CONNECTIONS_PER_ADDRESS", "CONNECT_RATE_PER_ADDRESS", "QUEUE_BYTES", "PING_SECONDS",
             "IDLE_SECONDS"})
     void nonNumberNamesTheProperty(Setting setting) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load(setting, "12abc"));
@@ -227,7 +227,7 @@ class SettingsLoaderTest {
 
     @ParameterizedTest
     @EnumSource(value = Setting.class, names = {"PORT", "MAX_MESSAGE_BYTES", "RATE_PER_SECOND", "RATE_BURST",
-            "RATE_ABUSE_SECONDS", "MAX_CONNECTIONS", "MAX_CONNECTIONS_PER_ADDRESS", "QUEUE_BYTES", "PING_SECONDS",
+            "RATE_ABUSE_SECONDS", "MAX_CONNECTIONS", "MAX_CONNECTIONS_PER_ADDRESS", "CONNECT_RATE_PER_ADDRESS", "QUEUE_BYTES", "PING_SECONDS",
             "IDLE_SECONDS"})
     void negativeValueNamesTheProperty(Setting setting) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> load(setting, "-1"));
@@ -245,6 +245,7 @@ class SettingsLoaderTest {
             "RATE_ABUSE_SECONDS, 3601",
             "MAX_CONNECTIONS, 0",
             "MAX_CONNECTIONS_PER_ADDRESS, 0",
+            "CONNECT_RATE_PER_ADDRESS, 0",
             "QUEUE_BYTES, 1023",
             "PING_SECONDS, 0",
             "PING_SECONDS, 86401",
@@ -335,7 +336,7 @@ class SettingsLoaderTest {
         HeraldSettings settings = HeraldSettings.defaults();
         HeraldSettings copy = new HeraldSettings(settings.host(), settings.port(), settings.maxMessageBytes(),
                 settings.ratePerSecond(), settings.rateBurst(), settings.rateAbuseSeconds(),
-                settings.maxConnections(), settings.maxConnectionsPerAddress(), settings.queueBytes(),
+                settings.maxConnections(), settings.maxConnectionsPerAddress(), settings.connectRatePerAddress(), settings.queueBytes(),
                 settings.slowConsumerPolicies(), settings.pingSeconds(), settings.idleSeconds(), settings.handshakeSeconds(),
                 settings.writerThreads(), settings.rawFrames(), settings.drainSeconds(), settings.metrics(), settings.apiKeyFile(), settings.historySize(), settings.historySeconds(),
                 settings.recoveryMax(), settings.broker(), source, settings.auth(), null, null);

@@ -77,7 +77,8 @@ class DrainTest {
     private static Hub hub(int drainSeconds) {
         // High caps: the newcomer loop below may admit many connections before the drain begins.
         Map<Setting, String> values = Map.of(Setting.DRAIN_SECONDS, Integer.toString(drainSeconds),
-                Setting.MAX_CONNECTIONS, "1000000", Setting.MAX_CONNECTIONS_PER_ADDRESS, "1000000");
+                Setting.MAX_CONNECTIONS, "1000000", Setting.MAX_CONNECTIONS_PER_ADDRESS, "1000000",
+                Setting.CONNECT_RATE_PER_ADDRESS, "1000000");
         return Hub.start(SettingsLoader.load(values::get));
     }
 

@@ -130,7 +130,8 @@ class EngineStressTest {
         Random random = new Random(seed);
         Map<Setting, String> config = Map.of(Setting.DRAIN_SECONDS, "0", Setting.QUEUE_BYTES, "32768",
                 Setting.SLOW_CONSUMER_POLICY, "drop-oldest", Setting.RATE_PER_SECOND, "1000000",
-                Setting.RATE_BURST, "1000000", Setting.MAX_CONNECTIONS_PER_ADDRESS, "10000");
+                Setting.RATE_BURST, "1000000", Setting.MAX_CONNECTIONS_PER_ADDRESS, "10000",
+                Setting.CONNECT_RATE_PER_ADDRESS, "1000000");
         ScheduledExecutorService later = Executors.newScheduledThreadPool(2);
         ExecutorService closer = Executors.newSingleThreadExecutor();
         AtomicInteger outstanding = new AtomicInteger();

@@ -31,7 +31,8 @@ public final class BroadcastProbe {
         int subscribers = args.length > 0 ? Integer.parseInt(args[0]) : 500;
         int messages = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         Map<Setting, String> settings = Map.of(Setting.PORT, "0", Setting.RATE_PER_SECOND, "100000",
-                Setting.RATE_BURST, "100000", Setting.MAX_CONNECTIONS_PER_ADDRESS, "100000");
+                Setting.RATE_BURST, "100000", Setting.MAX_CONNECTIONS_PER_ADDRESS, "100000",
+                Setting.CONNECT_RATE_PER_ADDRESS, "1000000");
         try (StandaloneServer server = StandaloneServer.start(SettingsLoader.load(settings::get))) {
             URI room = URI.create(server.uri() + "rooms/probe");
             long[][] latencies = new long[messages][subscribers];

@@ -13,6 +13,7 @@ import dev.herald.standalone.StandaloneServer;
 import java.io.File;
 import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -166,6 +167,25 @@ class ChatPageBrowserIT {
         ann.await("bob gone from the members list", d -> ann.members().equals(List.of("ann (you)")));
         ann.await("bob's leave line", d -> ann.systemLines().stream().anyMatch(line -> line.endsWith("bob left.")));
         assertEquals("idle", bob.state());
+    }
+
+    /** Issue 13, item 5: two members named ann are told apart by their numbers, in the list and on their lines. */
+    @Test
+    void twoMembersWithOneNameAreShownApart() throws Exception {
+        String url = start(Map.of());
+        ann.open(url).join("lobby", "ann");
+        ann.await("ann alone", d -> ann.members().equals(List.of("ann (you)")));
+        try (HeraldClient impostor = HeraldClient.connect(URI.create(server.uri()).resolve("rooms/lobby?name=ann"))) {
+            String id = Frames.expect(impostor, "welcome").getJsonObject("you").getString("id");
+            String number = id.substring(id.lastIndexOf('-') + 1);
+            ann.await("two anns, each with its number", d -> ann.members().size() == 2
+                    && ann.members().get(1).equals("ann #" + number)
+                    && ann.members().get(0).matches("ann #\\d+ \\(you\\)"));
+            impostor.sendText(Frames.publish("it is me, ann"));
+            ann.await("the impostor's line carries its number",
+                    d -> ann.messages().equals(List.of("ann #" + number + ": it is me, ann")));
+        }
+        ann.await("one ann again", d -> ann.members().equals(List.of("ann (you)")));
     }
 
     @Test

@@ -237,6 +237,7 @@ class ClusterChaosIT {
         flags.put("redis-url", redis.url());
         // Every client of this test comes from 127.0.0.1.
         flags.put("max-connections-per-address", "1000");
+        flags.put("connect-rate-per-address", "100000");
         // One publisher sends thousands of frames a second.
         flags.put("rate-per-second", "100000");
         flags.put("rate-burst", "100000");

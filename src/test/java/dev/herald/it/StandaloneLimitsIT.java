@@ -53,6 +53,77 @@ class StandaloneLimitsIT {
         return StandaloneFixture.base(server);
     }
 
+    /**
+     * Issue 13, item 9: connection churn from one address is limited. A churner joins and leaves a room as fast as it
+     * can; past its burst, its connections are closed with 1013 {@code try again later}, so the members of the room it
+     * churns are told of a bounded number of arrivals and departures, and they are served throughout.
+     */
+    @Test
+    void connectionChurnFromOneAddressIsRefusedWith1013AndBystandersHearABoundedAmount() throws Exception {
+        URI base = start(Map.of(Setting.CONNECT_RATE_PER_ADDRESS, "2")); // bursts of 4
+        List<HeraldClient> bystanders = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                HeraldClient bystander = HeraldClient.connect(base.resolve("rooms/lobby?name=b" + i));
+                expect(bystander, "welcome");
+                bystanders.add(bystander);
+            }
+            long start = System.nanoTime();
+            int admitted = 0;
+            int refused = 0;
+            for (int cycle = 0; cycle < 100; cycle++) {
+                try (HeraldClient churner = HeraldClient.connect(base.resolve("rooms/lobby?name=churn"))) {
+                    if (welcomedOrRefused(churner)) {
+                        admitted++;
+                    } else {
+                        refused++;
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(admitted <= 4 + 2 * seconds + 1, admitted + " admitted in " + seconds + " s");
+            assertTrue(admitted + refused == 100 && refused >= 50, "refused " + refused + ", admitted " + admitted);
+            HeraldClient first = bystanders.get(0);
+            first.sendText(publish("still served"));
+            int arrivalsAndDepartures = 0;
+            while (true) {
+                JsonObject frame = Frames.next(first);
+                if (frame.getString("type").equals("message")) {
+                    assertEquals("still served", frame.getString("text"));
+                    break;
+                }
+                arrivalsAndDepartures++;
+            }
+            // The other two bystanders' arrivals, then a joined and a left per admitted churner.
+            assertEquals(2 + 2 * admitted, arrivalsAndDepartures, "joined and left frames");
+            Thread.sleep(1_000); // the bucket refills at 2 a second: a deliberate pause, not a wait for an event
+            try (HeraldClient later = HeraldClient.connect(base.resolve("rooms/lobby?name=later"))) {
+                assertTrue(welcomedOrRefused(later), "admitted again once the address slowed down");
+            }
+        } finally {
+            for (HeraldClient bystander : bystanders) {
+                bystander.close();
+            }
+        }
+    }
+
+    /** {@code true} once a welcome arrives, {@code false} once the server closes with 1013 first. */
+    private static boolean welcomedOrRefused(HeraldClient client) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            dev.herald.client.Frame frame = client.next(Duration.ofMillis(50));
+            if (frame instanceof dev.herald.client.Frame.Text text) {
+                assertEquals("welcome", Frames.json(text.text()).getString("type"));
+                return true;
+            }
+            if (client.closeStatus().isDone()) {
+                assertEquals(new CloseStatus(1013, "try again later"), client.closeStatus().join());
+                return false;
+            }
+        }
+        throw new AssertionError("neither a welcome nor a close within " + WAIT);
+    }
+
     @Test
     void aClientThatKeepsFloodingIsClosedWith1008() throws Exception {
         URI base = start(Map.of(Setting.RATE_PER_SECOND, "5", Setting.RATE_BURST, "5", Setting.RATE_ABUSE_SECONDS, "1"));
@@ -213,6 +284,28 @@ class StandaloneLimitsIT {
         HandshakeRefusedException refused = assertThrows(HandshakeRefusedException.class,
                 () -> HeraldClient.connect(base, ClientOptions.defaults().withOrigin("https://app.example.evil")));
         assertEquals(403, refused.status());
+    }
+
+    /** Issue 13, item 7: the whole origin is compared, so another port or scheme on this machine is refused. */
+    @Test
+    void anotherPortOrSchemeOnThisMachineIsRefusedUnlessSameHostIsListed() throws Exception {
+        URI base = start(Map.of());
+        int port = base.getPort();
+        for (String origin : List.of("http://localhost:" + (port == 1 ? 2 : port - 1), "https://127.0.0.1:" + port,
+                "http://localhost", "http://127.0.0.1:3000")) {
+            HandshakeRefusedException refused = assertThrows(HandshakeRefusedException.class,
+                    () -> HeraldClient.connect(base, ClientOptions.defaults().withOrigin(origin)), origin);
+            assertEquals(403, refused.status(), origin);
+        }
+        try (HeraldClient own = HeraldClient.connect(base, ClientOptions.defaults().withOrigin("http://127.0.0.1:" + port))) {
+            assertEquals(ProtocolSuite.JOIN, own.nextText(WAIT));
+        }
+        server.close();
+        URI oldRule = start(Map.of(Setting.ALLOWED_ORIGINS, "same-host"));
+        try (HeraldClient other = HeraldClient.connect(oldRule,
+                ClientOptions.defaults().withOrigin("http://localhost:3000"))) {
+            assertEquals(ProtocolSuite.JOIN, other.nextText(WAIT), "same-host: any port on this machine");
+        }
     }
 
     @Test

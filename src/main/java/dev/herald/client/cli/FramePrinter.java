@@ -23,6 +23,7 @@ final class FramePrinter {
 
     private final String room;
     private final boolean raw;
+    private final RoomMembers roomMembers = new RoomMembers();
 
     /** @param room the room's name for room endpoints, {@code null} for the classic endpoint */
     FramePrinter(String room, boolean raw) {
@@ -43,7 +44,15 @@ final class FramePrinter {
             return new Shown(safe(text), "unknown", null);
         }
         String type = string(object, "type");
+        if ("welcome".equals(type) || "presence".equals(type)) {
+            learnMembers(object);
+        } else if ("joined".equals(type)) {
+            learn(object.get("member"));
+        }
         String line = raw ? safe(text) : pretty(type, object, text);
+        if ("left".equals(type) && object.get("member") instanceof JsonObject member) {
+            roomMembers.remove(string(member, "id"));
+        }
         return new Shown(line, type, string(object, "ref"));
     }
 
@@ -55,6 +64,7 @@ final class FramePrinter {
             case "left" -> prefix + "* " + name(frame.get("member")) + " " + leaving(string(frame, "reason"))
                     + " (" + members(frame) + ")";
             case "message" -> prefix + name(frame.get("from")) + ": " + safe(string(frame, "text"));
+            case "direct" -> prefix + "* to you only, from " + name(frame.get("from")) + ": " + safe(string(frame, "text"));
             case "presence" -> prefix + "* members: " + names(frame);
             case "pong" -> prefix + "* pong";
             case "error" -> prefix + "! error " + safe(string(frame, "code")) + ": " + safe(string(frame, "message"));
@@ -83,14 +93,28 @@ final class FramePrinter {
         return count + (count == 1 ? " member" : " members");
     }
 
-    private static String names(JsonObject frame) {
+    private String names(JsonObject frame) {
         return frame.get("members") instanceof JsonArray members
-                ? members.stream().map(FramePrinter::name).collect(Collectors.joining(", "))
+                ? members.stream().map(this::name).collect(Collectors.joining(", "))
                 : "";
     }
 
-    private static String name(JsonValue member) {
-        return member instanceof JsonObject object ? safe(string(object, "name")) : "?";
+    private String name(JsonValue member) {
+        return member instanceof JsonObject object
+                ? safe(roomMembers.shown(string(object, "id"), string(object, "name"))) : "?";
+    }
+
+    private void learnMembers(JsonObject frame) {
+        if (frame.get("members") instanceof JsonArray members) {
+            roomMembers.clear();
+            members.forEach(this::learn);
+        }
+    }
+
+    private void learn(JsonValue member) {
+        if (member instanceof JsonObject object) {
+            roomMembers.add(string(object, "id"), string(object, "name"));
+        }
     }
 
     private static String string(JsonObject object, String key) {
