@@ -11,9 +11,12 @@ public final class Names {
     private Names() {
     }
 
-    /** 1 to 64 characters of {@code A-Z a-z 0-9 . _ -}. */
+    /**
+     * 1 to 64 characters of {@code A-Z a-z 0-9 . _ -}, and not {@code .} or {@code ..}, which a path cannot hold as a
+     * segment.
+     */
     public static boolean isValidRoom(String room) {
-        return room != null && ROOM.matcher(room).matches();
+        return room != null && ROOM.matcher(room).matches() && !room.equals(".") && !room.equals("..");
     }
 
     /**

@@ -95,6 +95,8 @@ public final class StandaloneServer implements AutoCloseable {
             TyrusContainer container = new TyrusContainer(Set.of(ClassicEndpoint.class, RoomEndpoint.class),
                     CONTEXT_PATH, settings.maxMessageBytes() + TRANSPORT_HEADROOM);
             listener.registerAddOn(webSocketAddOn(container));
+            // In front of the upgrade and the handlers: a malformed path or handshake gets 400 at once.
+            listener.registerAddOn(RequestGuard.addOn());
             http.start();
             // The page's own origin, now that the port is known (port 0 picks one): scheme, host and port.
             hub.origins().serving(settings.tls() ? "https" : "http", listener.getPort());

@@ -39,6 +39,7 @@ class ControlFrameFloodIT {
         try (StandaloneServer server = StandaloneFixture.start(Map.of());
              HeraldClient bystander = HeraldClient.connect(StandaloneFixture.base(server))) {
             assertEquals(ProtocolSuite.JOIN, bystander.nextText(Frames.WAIT));
+            long heapBefore = heapAfterGc();
             try (RawWebSocket flooder = RawWebSocket.open(StandaloneFixture.base(server), null, 4096, 20_000)) {
                 assertEquals(ProtocolSuite.JOIN, flooder.read().text());
                 // The flood runs on its own thread: once the server stops reading, a blocking send would never
@@ -78,6 +79,13 @@ class ControlFrameFloodIT {
                         "closed for rate limit abuse after " + sent + " frames");
             }
             assertEquals(ProtocolSuite.JOIN, bystander.nextText(Frames.WAIT), "the flooder's own announcement");
+            // The server runs in this JVM: its heap after a full GC, before the flood and once the flooder is gone
+            // (issue 13, item 1: the flood's replies must not stay reachable).
+            long heapAfter = heapAfterGc();
+            System.out.printf("ControlFrameFloodIT %s flood: heap after GC %.1f MiB before, %.1f MiB after%n",
+                    opcode == RawWebSocket.OP_PING ? "ping" : "pong", heapBefore / 1048576.0, heapAfter / 1048576.0);
+            assertTrue(heapAfter < heapBefore + 16 * 1048576L, "the flood left " + (heapAfter - heapBefore)
+                    + " bytes reachable");
             bystander.sendText("still here");
             assertTrue(bystander.nextText(Frames.WAIT).endsWith("said: still here"), "the bystander is served");
         }
@@ -111,6 +119,16 @@ class ControlFrameFloodIT {
             }
             assertTrue(healthy.isOpen(), "a client that answers the pings (the Tyrus client does) is not idle");
         }
+    }
+
+    private static long heapAfterGc() throws InterruptedException {
+        long least = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100); // lets the collector finish its cycle: a measurement, not a wait for an event
+            least = Math.min(least, java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return least;
     }
 
     /** The first close frame among what the server sent, skipping pongs, pings and texts; null if none came. */

@@ -541,6 +541,38 @@ public abstract class ProtocolSuite {
         }
     }
 
+    /**
+     * Issue 13, item 6, on every runtime: a malformed path under the application gets a client error, never a 5xx, and
+     * the answer shows no stack trace; a bystander is served throughout.
+     */
+    @Test
+    void malformedPathsGetAClientErrorWithoutAStackTrace() throws Exception {
+        try (HeraldClient bystander = HeraldClient.connect(base())) {
+            assertEquals(JOIN, bystander.nextText(WAIT));
+            String root = base().getPath();
+            for (String path : List.of(root + "%00", root + "chat/%00.js", root + "../../etc/passwd",
+                    root + "%2e%2e/%2e%2e/x", root + "..%5c..%5cx", root + "%c0%ae%c0%ae/x", root + "a%zz")) {
+                String answer = rawGet(path);
+                int status = Integer.parseInt(answer.substring(9, 12));
+                assertTrue(status >= 400 && status < 500, path + " -> " + answer.lines().findFirst().orElse(""));
+                assertFalse(answer.contains("Exception") || answer.contains("\tat ") || answer.contains(".java:"),
+                        path + ": internals in the answer: " + answer);
+            }
+            bystander.sendText("still here");
+            assertTrue(bystander.nextText(WAIT).endsWith("said: still here"));
+        }
+    }
+
+    /** One GET of {@code path} exactly as written, on a raw socket; the whole answer, head and body. */
+    private String rawGet(String path) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(base().getHost(), base().getPort())) {
+            socket.setSoTimeout(5_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + base().getHost() + ":"
+                    + base().getPort() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
     static String newRoom() {
         return "room-" + UUID.randomUUID().toString().substring(0, 8);
     }
