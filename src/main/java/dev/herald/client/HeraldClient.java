@@ -79,6 +79,10 @@ public final class HeraldClient implements Connection {
                     public void beforeRequest(Map<String, List<String>> headers) {
                         if (options.origin() != null) {
                             headers.put("Origin", List.of(options.origin()));
+                        } else {
+                            // Tyrus sends an Origin made from the target URI; a program is not a page, and the
+                            // server's whole-origin check would refuse it behind a proxy on another port.
+                            headers.keySet().removeIf(name -> name.equalsIgnoreCase("Origin"));
                         }
                     }
                 })
