@@ -14,12 +14,9 @@ import dev.herald.delivery.Delivery;
 import dev.herald.delivery.Fanout;
 import dev.herald.delivery.Frame;
 import dev.herald.protocol.Closure;
-import dev.herald.protocol.ErrorCode;
 import dev.herald.protocol.FrameCodec;
 import dev.herald.protocol.Inbound;
 import dev.herald.protocol.LeaveReason;
-import dev.herald.protocol.Outbound;
-import dev.herald.protocol.Utf8;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -32,9 +29,10 @@ import java.util.logging.Logger;
 
 /**
  * The application's facade, created once per deployment: the endpoints call it for everything. It admits
- * connections ({@link Admission}), serves the classic chat ({@link ClassicChat}) and the rooms ({@link Rooms},
- * which publish through the {@link Broker}), hands every frame to the {@link Delivery} engine, and owns the
- * lifecycle: heartbeat, drain and stop. It never blocks on a client.
+ * connections ({@link Admission}) into the classic chat ({@link ClassicChat}) or the rooms ({@link Rooms}, which
+ * publish through the {@link Broker}), hands what they send to {@link ClientFrames}, closes them and hears them go,
+ * hands every frame to the {@link Delivery} engine, and owns the lifecycle: heartbeat, drain and stop. The operator's
+ * view of it is {@link ServerControl}. It never blocks on a client.
  */
 public final class Hub implements AutoCloseable {
 
@@ -57,6 +55,7 @@ public final class Hub implements AutoCloseable {
     private final TokenRefresh tokenRefresh;
     private final Listeners listeners;
     private final ServerControl control;
+    private final ClientFrames frames;
 
     private Hub(HeraldSettings settings, Admission admission, int writerThreads) {
         this.settings = settings;
@@ -74,6 +73,8 @@ public final class Hub implements AutoCloseable {
         this.tokenRefresh = new TokenRefresh(admission);
         this.listeners = new Listeners(nodeId);
         this.control = new ServerControl(this);
+        this.frames = new ClientFrames(settings, classic, rooms, tokenRefresh, listeners, activity, pings, codec,
+                clock, this::close, this::send);
     }
 
     /**
@@ -205,14 +206,7 @@ public final class Hub implements AutoCloseable {
 
     /** Broadcasts {@code Client(n) said: text} to every classic client; over the rate it is dropped. */
     public void classicText(Client client, String text) {
-        if (Utf8.exceeds(text, settings.maxMessageBytes())) {
-            close(client, Closure.MESSAGE_TOO_BIG);
-            return;
-        }
-        if (heardWithinRate(client)) {
-            listeners.message(client, text);
-            classic.say(client, text);
-        }
+        frames.classicText(client, text);
     }
 
     // ---- room endpoint ----------------------------------------------------------------------------
@@ -258,87 +252,26 @@ public final class Hub implements AutoCloseable {
 
     /** Serves one decoded room frame: publish, presence, ping, refresh, or an error reply for a rejected one. */
     public void onFrame(Client client, Inbound frame) {
-        if (frame instanceof Inbound.TooBig) {
-            close(client, Closure.MESSAGE_TOO_BIG);
-            return;
-        }
-        if (!heardWithinRate(client)) {
-            String ref = frame instanceof Inbound.Publish publish ? publish.ref()
-                    : frame instanceof Inbound.Ping ping ? ping.ref() : null;
-            reply(client, new Outbound.Error(ErrorCode.RATE_LIMITED, "over the rate limit; not broadcast", ref));
-            return;
-        }
-        if (frame instanceof Inbound.Publish publish) {
-            listeners.message(client, publish.text());
-            publish(client, publish);
-        } else if (frame instanceof Inbound.PresenceRequest) {
-            reply(client, new Outbound.Presence(client.room().name(), client.room().members()));
-        } else if (frame instanceof Inbound.Ping ping) {
-            reply(client, new Outbound.Pong(ping.ref()));
-        } else if (frame instanceof Inbound.Refresh refresh) {
-            reply(client, tokenRefresh.refresh(client, refresh));
-        } else if (frame instanceof Inbound.Rejected rejected) {
-            reply(client, new Outbound.Error(rejected.code(), rejected.message(), rejected.ref()));
-        }
-    }
-
-    /** Publishes through the broker; the sender's ack (when it gave a ref) follows its own copy of the message. */
-    private void publish(Client client, Inbound.Publish publish) {
-        rooms.publish(client, publish.text(), publish.key(), clock.instant()).whenComplete((published, failure) -> {
-            if (failure != null) {
-                activity.brokerError();
-                LOG.log(Level.FINE, "the broker refused a message for room " + client.room().name(), failure);
-                reply(client, new Outbound.Error(ErrorCode.UNAVAILABLE, "the message could not be published; "
-                        + "try again", publish.ref()));
-            } else {
-                activity.published();
-                if (publish.ref() != null) {
-                    reply(client, new Outbound.Ack(publish.ref(), published.offset()));
-                }
-            }
-        });
+        frames.onFrame(client, frame);
     }
 
     /** Relays a binary frame to the client's room, the sender included. */
     public void relayBinary(Client client, ByteBuffer data) {
-        if (data.remaining() > settings.maxMessageBytes()) {
-            close(client, Closure.MESSAGE_TOO_BIG);
-            return;
-        }
-        if (!heardWithinRate(client)) {
-            reply(client, new Outbound.Error(ErrorCode.RATE_LIMITED, "over the rate limit; not relayed", null));
-            return;
-        }
-        rooms.relay(client, data).whenComplete((relayed, failure) -> {
-            if (failure != null) {
-                activity.brokerError();
-                LOG.log(Level.FINE, "the broker refused binary data for room " + client.room().name(), failure);
-                reply(client, new Outbound.Error(ErrorCode.UNAVAILABLE, "the binary data could not be relayed; "
-                        + "try again", null));
-            }
-        });
+        frames.relayBinary(client, data);
     }
 
     // ---- both endpoints -------------------------------------------------------------------------
 
-    /**
-     * A pong arrived. It counts against the client's rate; it shows the client alive only if it answers one of
-     * Herald's own recent pings ({@link PingRounds}).
-     */
+    /** A pong arrived: see {@link ClientFrames#pong}. */
     public void pong(Client client, ByteBuffer payload) {
-        if (withinRate(client, System.nanoTime()) && pings.answers(payload)) {
-            client.heard(System.nanoTime());
-        }
+        frames.pong(client, payload);
     }
 
-    /**
-     * The client sent a ping (where the runtime reports it: standalone). It counts against the rate like any frame,
-     * so that a ping flood, whose pongs the runtime queues outside Herald's budget, ends in 1008.
-     */
+    /** The client sent a ping (where the runtime reports it: standalone): see {@link ClientFrames#pinged}. */
     public void pinged(String connectionId) {
         Client client = clients.byConnectionId(connectionId);
         if (client != null) {
-            heardWithinRate(client);
+            frames.pinged(client);
         }
     }
 
@@ -517,29 +450,6 @@ public final class Hub implements AutoCloseable {
             connection.close(refusal);
         }
         return refusal != null;
-    }
-
-    /** Counts a frame against the client's rate; closes it with 1008 once the abuse lasts too long. */
-    private boolean heardWithinRate(Client client) {
-        long now = System.nanoTime();
-        client.heard(now);
-        return withinRate(client, now);
-    }
-
-    /** Counts a frame against the client's rate without taking it as life (an unsolicited pong may not be). */
-    private boolean withinRate(Client client, long now) {
-        return switch (client.limiter.admit(now)) {
-            case ALLOW -> true;
-            case LIMITED -> false;
-            case ABUSE -> {
-                close(client, Closure.RATE_LIMIT_ABUSE);
-                yield false;
-            }
-        };
-    }
-
-    private void reply(Client client, Outbound frame) {
-        send(client, Frame.text(codec.encode(frame)));
     }
 
     void send(Client client, Frame frame) {
