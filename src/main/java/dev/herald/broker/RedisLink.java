@@ -24,8 +24,8 @@ import java.util.logging.Logger;
  * The node's two connections to Redis, through Lettuce: one for commands and scripts, one for pub/sub (which
  * Lettuce resubscribes by itself after a reconnection). Lettuce's defaults would queue commands without limit while
  * disconnected and replay them once connected, so a publish could run twice; here a command is refused at once
- * while the link is down, times out after {@link #COMMAND_TIMEOUT}, and is refused when {@link #REQUEST_QUEUE}
- * commands already wait for Redis. If Redis is unreachable at start, the link
+ * while the link is down, is never replayed after a reconnection, times out after {@link #COMMAND_TIMEOUT}, and is
+ * refused when {@link #REQUEST_QUEUE} commands already wait for Redis. If Redis is unreachable at start, the link
  * keeps trying in the background; meanwhile every call is refused as unavailable.
  */
 final class RedisLink implements AutoCloseable {
@@ -64,6 +64,10 @@ final class RedisLink implements AutoCloseable {
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                // Nor is a command that was in flight when the link dropped sent again once it is back: its caller
+                // was already told it failed (a timeout, "unavailable"), so a replayed publish would run twice after
+                // the client retried. Resubscribing is not a replay: Lettuce still does it.
+                .replayFilter(command -> true)
                 .requestQueueSize(REQUEST_QUEUE)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
                 .socketOptions(SocketOptions.builder().connectTimeout(COMMAND_TIMEOUT).keepAlive(true).build())

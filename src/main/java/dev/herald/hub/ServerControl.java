@@ -74,9 +74,7 @@ public final class ServerControl {
      * @throws IllegalArgumentException when the room name or the text is not acceptable
      */
     public CompletionStage<RoomState> publish(String room, String text, String key) {
-        if (!Names.isValidRoom(room)) {
-            throw new IllegalArgumentException("a room name is 1 to 64 characters of A-Z a-z 0-9 . _ -");
-        }
+        checkRoom(room);
         checkText(text);
         return hub.broker().publish(room, new Draft(OPERATOR, text, Rooms.TIMESTAMP.format(Instant.now()), key));
     }
@@ -87,9 +85,7 @@ public final class ServerControl {
      * Completes exceptionally with {@link RequestInProgressException} while the first is still publishing.
      */
     public CompletionStage<RoomState> publishOnce(String requestKey, String room, String text, String key) {
-        if (!Names.isValidRoom(room)) {
-            throw new IllegalArgumentException("a room name is 1 to 64 characters of A-Z a-z 0-9 . _ -");
-        }
+        checkRoom(room);
         checkText(text);
         String once = digest("rooms/" + room + "/messages\n" + requestKey);
         long ttl = TimeUnit.MINUTES.toMillis(ONCE_MINUTES);
@@ -315,6 +311,12 @@ public final class ServerControl {
     /** The largest text, in UTF-8 bytes, a send or publish accepts: the setting {@code max-message-bytes}. */
     public int maxTextBytes() {
         return hub.settings().maxMessageBytes();
+    }
+
+    private static void checkRoom(String room) {
+        if (!Names.isValidRoom(room)) {
+            throw new IllegalArgumentException("a room name is 1 to 64 characters of A-Z a-z 0-9 . _ -, not . or ..");
+        }
     }
 
     private void checkText(String text) {

@@ -307,6 +307,14 @@ public abstract class ApiSuite {
 
     // ---- helpers ----------------------------------------------------------------------------------
 
+    /** A temporary file holding {@link #KEY}, for a server's {@code api-key-file}; deleted when the JVM exits. */
+    static java.nio.file.Path keyFile() throws IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("herald-api", ".key");
+        java.nio.file.Files.writeString(file, KEY);
+        file.toFile().deleteOnExit();
+        return file;
+    }
+
     protected URI http(String path) {
         return URI.create(base().toString().replaceFirst("^ws", "http")).resolve(path);
     }

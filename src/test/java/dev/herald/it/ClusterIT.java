@@ -17,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,9 +47,7 @@ class ClusterIT {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisProcess.start();
-        Path keyFile = Files.createTempFile("herald-api", ".key");
-        Files.writeString(keyFile, ApiSuite.KEY);
-        keyFile.toFile().deleteOnExit();
+        Path keyFile = ApiSuite.keyFile();
         first = StandaloneFixture.start(Map.of(Setting.BROKER, "redis", Setting.REDIS_URL, redis.url(),
                 Setting.DRAIN_SECONDS, "0", Setting.API_KEY_FILE, keyFile.toString()));
         second = NodeProcess.start("second", Map.of("broker", "redis", "redis-url", redis.url()),
@@ -73,16 +70,16 @@ class ClusterIT {
     @Test
     void anApiPublishWithAnIdempotencyKeyTakesEffectOnceWhicheverNodesAreCalled() throws Exception {
         String room = ProtocolSuite.newRoom();
-        try (HeraldClient ann = HeraldClient.connect(room(StandaloneFixture.base(first), room, "ann"));
-             HeraldClient bob = HeraldClient.connect(room(second.uri(), room, "bob"))) {
-            expect(ann, "welcome");
+        try (HeraldClient ann = HeraldClient.connect(room(StandaloneFixture.base(first), room, "ann"))) {
+            expect(ann, "welcome"); // ann is in before bob connects, so only ann hears a joined
+            HeraldClient bob = HeraldClient.connect(room(second.uri(), room, "bob"));
             expect(bob, "welcome");
             expect(ann, "joined");
             String body = "{\"text\":\"deployed\"}";
             Map<String, String> once = Map.of("Idempotency-Key", "deploy-" + room);
-            HttpResponse<String> answered = apiPost(second.uri(), "api/rooms/" + room + "/messages", body, once);
+            HttpResponse<String> answered = api(second.uri(), "POST", "api/rooms/" + room + "/messages", body, once);
             assertEquals(201, answered.statusCode(), answered.body());
-            HttpResponse<String> retried = apiPost(StandaloneFixture.base(first), "api/rooms/" + room + "/messages",
+            HttpResponse<String> retried = api(StandaloneFixture.base(first), "POST", "api/rooms/" + room + "/messages",
                     body, once);
             assertEquals(201, retried.statusCode(), retried.body());
             assertEquals(Frames.json(answered.body()), Frames.json(retried.body()), "the retry on the other node");
@@ -95,6 +92,7 @@ class ClusterIT {
             ann.sendText(publish("after"));
             assertEquals("after", expect(bob, "message").getString("text"), "the retry published nothing");
             assertEquals("after", expect(ann, "message").getString("text"));
+            bob.close();
         }
     }
 
@@ -138,21 +136,16 @@ class ClusterIT {
     }
 
     private static HttpResponse<String> api(URI node, String method, String path, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(node.toString().replaceFirst("^ws", "http"))
+        return api(node, method, path, body, Map.of());
+    }
+
+    private static HttpResponse<String> api(URI node, String method, String path, String body,
+                                            Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.toString().replaceFirst("^ws", "http"))
                         .resolve(path)).timeout(Duration.ofSeconds(15))
                 .header("Authorization", "Bearer " + ApiSuite.KEY)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body)).build();
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                .send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static HttpResponse<String> apiPost(URI node, String path, String body, Map<String, String> headers)
-            throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                        URI.create(node.toString().replaceFirst("^ws", "http")).resolve(path))
-                .timeout(Duration.ofSeconds(15)).header("Authorization", "Bearer " + ApiSuite.KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+                        : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
                 .send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -34,9 +33,7 @@ class RedisOutageIT {
 
     @Test
     void whileRedisIsDownEveryRequestGetsItsAnswerAndTheNodeRecoversByItself() throws Exception {
-        Path keyFile = Files.createTempFile("herald-api", ".key");
-        Files.writeString(keyFile, ApiSuite.KEY);
-        keyFile.toFile().deleteOnExit();
+        Path keyFile = ApiSuite.keyFile();
         try (RedisProcess redis = RedisProcess.start();
              StandaloneServer node = StandaloneFixture.start(Map.of(Setting.BROKER, "redis",
                      Setting.REDIS_URL, redis.url(), Setting.DRAIN_SECONDS, "0",
