@@ -94,8 +94,15 @@ final class RedisLink implements AutoCloseable {
             LOG.info(() -> "connected to Redis at " + where);
             linked.run();
         } catch (RuntimeException e) {
+            // The root cause says why (refused, a certificate that is not trusted, a wrong password); Lettuce's own
+            // message only says that it could not connect.
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String why = root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root;
             LOG.log(Level.WARNING, "cannot reach Redis at " + where + "; trying again in " + RETRY.toSeconds() + " s: "
-                    + e.getMessage());
+                    + why);
             scheduler.schedule(this::connect, RETRY.toMillis(), TimeUnit.MILLISECONDS);
         }
     }

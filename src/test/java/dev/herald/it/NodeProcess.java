@@ -54,14 +54,21 @@ final class NodeProcess implements AutoCloseable {
      */
     static NodeProcess start(String name, Map<String, String> flags, Map<String, String> environment)
             throws IOException, InterruptedException {
+        return start(name, flags, environment, List.of());
+    }
+
+    /** As {@link #start(String, Map, Map)}, with options for the node's JVM ({@code -Dkey=value}). */
+    static NodeProcess start(String name, Map<String, String> flags, Map<String, String> environment,
+                             List<String> jvmOptions) throws IOException, InterruptedException {
         int port = flags.containsKey("port") ? Integer.parseInt(flags.get("port")) : freePort();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("port", Integer.toString(port));
         // A killed or stopped node is what the tests want to see at once, not a 10 s graceful drain.
         settings.put("drain-seconds", "0");
         settings.putAll(flags);
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 // Failsafe puts the real test class path here (target/classes and every dependency, the provided
                 // Tyrus and Grizzly included), even when it boots the test JVM from a manifest-only jar.
                 "-cp", System.getProperty("java.class.path"),

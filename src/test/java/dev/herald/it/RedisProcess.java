@@ -38,25 +38,45 @@ final class RedisProcess implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final Path log;
+    private final List<String> extraArguments;
     private volatile Process process;
     /** Where the current server's lines start in the log, which every start appends to. */
     private long logOffset;
 
     private RedisProcess(int port, Path dir) {
+        this(port, dir, List.of());
+    }
+
+    private RedisProcess(int port, Path dir, List<String> extraArguments) {
         this.port = port;
         this.dir = dir;
         this.log = dir.resolve("redis.log");
+        this.extraArguments = List.copyOf(extraArguments);
     }
 
     /** Starts a redis-server with an empty data set and waits until it answers {@code PING}. */
     static RedisProcess start() throws IOException, InterruptedException {
+        return start(List.of());
+    }
+
+    /**
+     * Starts a redis-server that also speaks TLS on {@code tlsPort}, with this certificate and key (PEM), and does not
+     * ask clients for certificates; its plain port stays open for the tests' own commands.
+     */
+    static RedisProcess startTls(int tlsPort, Path certificate, Path key) throws IOException, InterruptedException {
+        return start(List.of("--tls-port", Integer.toString(tlsPort), "--tls-cert-file", certificate.toString(),
+                "--tls-key-file", key.toString(), "--tls-ca-cert-file", certificate.toString(),
+                "--tls-auth-clients", "no"));
+    }
+
+    private static RedisProcess start(List<String> extraArguments) throws IOException, InterruptedException {
         if (!Files.isExecutable(Path.of(SERVER))) {
             throw new IllegalStateException("the cluster tests need Debian's redis-server at " + SERVER
                     + ": install it with apt-get install redis-server");
         }
         Path root = Path.of("target", "redis").toAbsolutePath();
         Files.createDirectories(root);
-        RedisProcess redis = new RedisProcess(freePort(), Files.createTempDirectory(root, "redis-"));
+        RedisProcess redis = new RedisProcess(freePort(), Files.createTempDirectory(root, "redis-"), extraArguments);
         // A fresh port that is taken at once was taken by someone else: no point waiting for it.
         redis.launch(System.nanoTime());
         return redis;
@@ -141,13 +161,14 @@ final class RedisProcess implements AutoCloseable {
      * until {@code rebindDeadline} (a {@link System#nanoTime()} value) has passed.
      */
     private void launch(long rebindDeadline) throws IOException, InterruptedException {
-        List<String> command = List.of(SERVER, "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> command = new ArrayList<>(List.of(SERVER, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 // No snapshots unless a test asks for one with SAVE, no append-only file: the data set on a
                 // restart is exactly the last SAVE's.
                 "--save", "", "--appendonly", "no",
                 "--dir", dir.toString(), "--dbfilename", "dump.rdb",
                 // In the foreground: the Process we hold is the server itself, so its pid is the server's.
-                "--daemonize", "no");
+                "--daemonize", "no"));
+        command.addAll(extraArguments);
         while (true) {
             logOffset = Files.exists(log) ? Files.size(log) : 0;
             process = new ProcessBuilder(command)
