@@ -4,7 +4,9 @@ import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,7 +36,16 @@ final class RoomFeed {
     private final BrokerSink sink;
     private final Repairs repairs;
     private final TreeMap<Long, Published> pending = new TreeMap<>();
+    /** Acks waiting for their message, by offset, in the current epoch. */
     private final TreeMap<Long, List<CompletableFuture<RoomState>>> acks = new TreeMap<>();
+    /**
+     * Acks of messages published in an epoch this node has not reached yet (Redis lost the room and the publish began
+     * the new epoch): they wait for the feed to move there, so that an ack still follows its own message.
+     */
+    private final Map<String, TreeMap<Long, List<CompletableFuture<RoomState>>>> acksAhead = new HashMap<>();
+    /** The epochs this feed has left, most recent last: a publish in one of them is never delivered again. */
+    private final LinkedHashSet<String> retiredEpochs = new LinkedHashSet<>();
+    private static final int RETIRED_EPOCHS_KEPT = 16;
     /** The room's members on other nodes, as this node knows them. */
     private final Map<String, Member> elsewhere = new LinkedHashMap<>();
     /** Presence changes that arrived before the snapshot: those it already includes are dropped at start. */
@@ -132,11 +143,7 @@ final class RoomFeed {
         }
         if (!message.epoch().equals(epoch)) {
             // The room's history was lost (Redis flushed, expired or restarted): its order starts again.
-            LOG.warning(() -> "room " + room + " moved from epoch " + epoch + " to " + message.epoch());
-            completeAcks(Long.MAX_VALUE);
-            epoch = message.epoch();
-            delivered = 0;
-            searchedUpTo = 0;
+            moveToEpoch(message.epoch());
         }
         long offset = message.offset();
         if (offset <= delivered) {
@@ -185,11 +192,7 @@ final class RoomFeed {
             return;
         }
         if (!history.epoch().equals(epoch)) {
-            LOG.warning(() -> "room " + room + " moved from epoch " + epoch + " to " + history.epoch());
-            completeAcks(Long.MAX_VALUE);
-            epoch = history.epoch();
-            delivered = 0;
-            searchedUpTo = 0;
+            moveToEpoch(history.epoch());
             pending.values().removeIf(message -> !message.epoch().equals(history.epoch()));
             repairs.read(this, 0);
             return;
@@ -209,11 +212,34 @@ final class RoomFeed {
      * of the message.
      */
     void afterDelivery(RoomState at, CompletableFuture<RoomState> ack) {
-        if (closed || !started || !at.epoch().equals(epoch) || at.offset() <= delivered) {
-            ack.complete(at);
+        if (closed || !started || retiredEpochs.contains(at.epoch())
+                || at.epoch().equals(epoch) && at.offset() <= delivered) {
+            ack.complete(at); // delivered already, or never to be: an epoch this node has left
             return;
         }
-        acks.computeIfAbsent(at.offset(), offset -> new ArrayList<>()).add(ack);
+        TreeMap<Long, List<CompletableFuture<RoomState>>> waiting = at.epoch().equals(epoch) ? acks
+                : acksAhead.computeIfAbsent(at.epoch(), next -> new TreeMap<>());
+        waiting.computeIfAbsent(at.offset(), offset -> new ArrayList<>()).add(ack);
+    }
+
+    /**
+     * The room's history was lost and its order starts again in {@code next}: the acks of the epoch left complete (its
+     * messages will not come now), and those that were waiting for {@code next} wait on in it.
+     */
+    private void moveToEpoch(String next) {
+        LOG.warning(() -> "room " + room + " moved from epoch " + epoch + " to " + next);
+        completeAcks(Long.MAX_VALUE);
+        retiredEpochs.add(epoch);
+        if (retiredEpochs.size() > RETIRED_EPOCHS_KEPT) {
+            retiredEpochs.remove(retiredEpochs.iterator().next());
+        }
+        epoch = next;
+        delivered = 0;
+        searchedUpTo = 0;
+        TreeMap<Long, List<CompletableFuture<RoomState>>> ahead = acksAhead.remove(next);
+        if (ahead != null) {
+            acks.putAll(ahead);
+        }
     }
 
     /** The node has no members in the room any more: nothing more is delivered, and waiting acks complete. */
@@ -222,6 +248,9 @@ final class RoomFeed {
         pending.clear();
         earlyChanges.clear();
         completeAcks(Long.MAX_VALUE);
+        acksAhead.forEach((ahead, byOffset) -> byOffset.forEach((offset, waiting) ->
+                waiting.forEach(ack -> ack.complete(new RoomState(ahead, offset)))));
+        acksAhead.clear();
     }
 
     private record SequencedChange(long seq, PresenceChange change) {
