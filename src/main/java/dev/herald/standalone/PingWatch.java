@@ -9,10 +9,12 @@ import org.glassfish.tyrus.core.monitoring.MessageEventListener;
 /**
  * Tells the hub of every ping a client sends. JSR 356 has no callback for pings (the runtime answers them by
  * itself, with a pong queued outside Herald's outbound budget), so a client could flood pings without limit; Tyrus's
- * monitoring listener, which the standalone server installs on its own engine, reports each one, and the hub counts
- * it against the client's rate (protocol.md: a flood ends in 1008 {@code rate limit abuse}).
+ * monitoring listener reports each one, and the hub counts it against the client's rate (protocol.md: a flood ends in
+ * 1008 {@code rate limit abuse}). The standalone server installs it on its own engine; in a Tyrus-based container
+ * (Payara, GlassFish) the WAR's {@code web.xml} names it, and Tyrus's servlet integration creates it, so it must stay
+ * public with a public no-argument constructor.
  */
-final class PingWatch implements ApplicationEventListener {
+public final class PingWatch implements ApplicationEventListener {
 
     @Override
     public void onApplicationInitialized(String applicationName) {

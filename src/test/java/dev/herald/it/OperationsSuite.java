@@ -133,6 +133,67 @@ public abstract class OperationsSuite {
                 "normal closes are counted under 1000: " + after);
     }
 
+    /**
+     * Whether this runtime reports a client's pings to Herald: Tyrus does (standalone, and through the WAR's web.xml in
+     * Payara and GlassFish); WildFly's Undertow does not, and JSR 356 has no callback for them.
+     */
+    protected boolean reportsClientPings() {
+        return true;
+    }
+
+    /**
+     * Issue 13, item 1: a ping flood ends in 1008 {@code rate limit abuse} wherever the runtime reports pings, counted
+     * by the server itself in {@code /metrics}; where it does not (WildFly), the test asserts that difference. Either
+     * way a bystander is served.
+     */
+    @Test
+    void aPingFloodEndsIn1008WhereTheRuntimeReportsPings() throws Exception {
+        String abuse = "herald_connections_closed_total{code=\"1008\"}";
+        double before = scrape().getOrDefault(abuse, 0.0);
+        try (HeraldClient bystander = HeraldClient.connect(base())) {
+            assertEquals(ProtocolSuite.JOIN, bystander.nextText(Frames.WAIT));
+            RawWebSocket flooder = RawWebSocket.open(base(), null, 4096, 20_000);
+            assertEquals(ProtocolSuite.JOIN, flooder.read().text());
+            assertEquals(ProtocolSuite.JOIN, bystander.nextText(Frames.WAIT), "the flooder's announcement");
+            Thread flood = new Thread(() -> {
+                // Paced (at most 10 000 a second) and bounded (8 s): longer than the 3 s of abuse the limit tolerates.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+                try {
+                    for (int sent = 1; System.nanoTime() < deadline; sent++) {
+                        flooder.sendFrame(RawWebSocket.OP_PING, new byte[8]);
+                        if (sent % 10 == 0) {
+                            Thread.sleep(1);
+                        }
+                    }
+                } catch (IOException | InterruptedException ended) {
+                    // closed by the server (the point of the test), or by the test
+                }
+            }, "ping-flood");
+            flood.start();
+            flood.join(TimeUnit.SECONDS.toMillis(15));
+            flooder.close();
+            double closed = awaitAbove(abuse, before, 10);
+            if (reportsClientPings()) {
+                assertEquals(1.0, closed - before, "closed with 1008 for the ping flood");
+            } else {
+                assertEquals(0.0, closed - before, "this runtime does not report pings (README, Compatibility)");
+            }
+            bystander.sendText("still here");
+            assertTrue(bystander.nextText(Frames.WAIT).endsWith("said: still here"), "the bystander is served");
+        }
+    }
+
+    /** The value of {@code series} once it is above {@code floor}, or as it is after {@code seconds}. */
+    private double awaitAbove(String series, double floor, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        double value = scrape().getOrDefault(series, 0.0);
+        while (value <= floor && System.nanoTime() < deadline) {
+            Thread.sleep(200); // polling /metrics until the close is counted, bounded by the deadline
+            value = scrape().getOrDefault(series, 0.0);
+        }
+        return value;
+    }
+
     /** Every sample of {@code /metrics}: name with labels to value. */
     Map<String, Double> scrape() throws IOException, InterruptedException {
         return new Scrape(get(http("metrics")).body()).samples();
