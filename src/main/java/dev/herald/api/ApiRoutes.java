@@ -8,9 +8,7 @@ import dev.herald.hub.RoomInfo;
 import dev.herald.hub.ServerControl;
 import dev.herald.protocol.FrameCodec;
 import dev.herald.protocol.Member;
-import dev.herald.protocol.Names;
 import dev.herald.protocol.Outbound;
-import dev.herald.protocol.Utf8;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
@@ -211,21 +209,22 @@ final class ApiRoutes {
     // ---- helpers ----------------------------------------------------------------------------------
 
     private static void checkRoom(String room) throws ApiProblem {
-        if (!Names.isValidRoom(room)) {
-            throw new ApiProblem(400, "a room name is 1 to 64 characters of A-Z a-z 0-9 . _ -");
+        try {
+            ServerControl.checkRoom(room);
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem(400, e.getMessage());
         }
     }
 
+    /** The body's {@code text}, checked by the server API's own rule: 413 when too long, 400 otherwise. */
     private String text(JsonObject body) throws ApiProblem {
         String text = optionalString(body, "text");
-        if (text == null || text.isBlank()) {
-            throw new ApiProblem(400, "text must be 1 or more characters and not only white space");
-        }
-        if (Utf8.exceeds(text, control.maxTextBytes())) {
-            throw new ApiProblem(413, "text is longer than " + control.maxTextBytes() + " bytes in UTF-8");
-        }
-        if (Utf8.hasLoneSurrogate(text)) {
-            throw new ApiProblem(400, "text must be valid Unicode (no lone surrogates)");
+        try {
+            control.checkText(text);
+        } catch (ServerControl.TextTooLargeException e) {
+            throw new ApiProblem(413, e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ApiProblem(400, e.getMessage());
         }
         return text;
     }

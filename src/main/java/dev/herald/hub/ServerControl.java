@@ -313,18 +313,43 @@ public final class ServerControl {
         return hub.settings().maxMessageBytes();
     }
 
-    private static void checkRoom(String room) {
+    /**
+     * The room rule every caller of this API meets.
+     *
+     * @throws IllegalArgumentException naming the rule, when {@code room} breaks it
+     */
+    public static void checkRoom(String room) {
         if (!Names.isValidRoom(room)) {
             throw new IllegalArgumentException("a room name is 1 to 64 characters of A-Z a-z 0-9 . _ -, not . or ..");
         }
     }
 
-    private void checkText(String text) {
+    /**
+     * The text rule of a send or publish: 1 or more characters, not only white space, at most {@link #maxTextBytes}
+     * in UTF-8, valid Unicode.
+     *
+     * @throws TextTooLargeException    when it is longer than {@link #maxTextBytes}
+     * @throws IllegalArgumentException naming the rule, when it breaks another part of it
+     */
+    public void checkText(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("text must be 1 or more characters and not only white space");
         }
         if (Utf8.exceeds(text, maxTextBytes())) {
-            throw new IllegalArgumentException("text is longer than " + maxTextBytes() + " bytes in UTF-8");
+            throw new TextTooLargeException("text is longer than " + maxTextBytes() + " bytes in UTF-8");
+        }
+        if (Utf8.hasLoneSurrogate(text)) {
+            throw new IllegalArgumentException("text must be valid Unicode (no lone surrogates)");
+        }
+    }
+
+    /** A text longer than {@code max-message-bytes} allows (the HTTP API answers it with 413). */
+    public static final class TextTooLargeException extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        TextTooLargeException(String message) {
+            super(message);
         }
     }
 }
