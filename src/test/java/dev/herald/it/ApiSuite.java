@@ -325,18 +325,25 @@ public abstract class ApiSuite {
 
     HttpResponse<String> api(String method, String path, String body, Map<String, String> headers)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = request(method, path, "Bearer " + KEY, body);
-        headers.forEach(request::header);
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return call(base(), method, path, "Bearer " + KEY, body, headers);
     }
 
     private HttpResponse<String> send(String method, String path, String authorization, String body)
             throws IOException, InterruptedException {
-        return HTTP.send(request(method, path, authorization, body).build(), HttpResponse.BodyHandlers.ofString());
+        return call(base(), method, path, authorization, body, Map.of());
     }
 
-    private HttpRequest.Builder request(String method, String path, String authorization, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(http(path)).timeout(Duration.ofSeconds(15))
+    /** One API call with the test key to the node whose WebSocket base is {@code node}. */
+    static HttpResponse<String> call(URI node, String method, String path, String body, Map<String, String> headers)
+            throws IOException, InterruptedException {
+        return call(node, method, path, "Bearer " + KEY, body, headers);
+    }
+
+    /** One HTTP call to the node whose WebSocket base is {@code node}; {@code authorization} may be null. */
+    private static HttpResponse<String> call(URI node, String method, String path, String authorization, String body,
+                                             Map<String, String> headers) throws IOException, InterruptedException {
+        URI http = URI.create(node.toString().replaceFirst("^ws", "http")).resolve(path);
+        HttpRequest.Builder request = HttpRequest.newBuilder(http).timeout(Duration.ofSeconds(15))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
@@ -345,7 +352,8 @@ public abstract class ApiSuite {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        return request;
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String ok(HttpResponse<String> response) {

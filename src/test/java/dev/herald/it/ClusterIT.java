@@ -14,8 +14,6 @@ import dev.herald.standalone.StandaloneServer;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,19 +134,12 @@ class ClusterIT {
     }
 
     private static HttpResponse<String> api(URI node, String method, String path, String body) throws Exception {
-        return api(node, method, path, body, Map.of());
+        return ApiSuite.call(node, method, path, body, Map.of());
     }
 
     private static HttpResponse<String> api(URI node, String method, String path, String body,
                                             Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.toString().replaceFirst("^ws", "http"))
-                        .resolve(path)).timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + ApiSuite.KEY)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(request::header);
-        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                .send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ApiSuite.call(node, method, path, body, headers);
     }
 
     private static URI room(URI node, String room, String name) {

@@ -47,20 +47,7 @@ class ControlFrameFloodIT {
                 // limiter tolerates however fast this machine sends (a flood bounded only by count could end
                 // sooner); bounded in count and time, and ended by the server's close or by closing the socket.
                 AtomicInteger sent = new AtomicInteger();
-                Thread flood = new Thread(() -> {
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    try {
-                        while (sent.get() < 100_000 && System.nanoTime() < deadline) {
-                            flooder.sendFrame(opcode, PAYLOAD);
-                            if (sent.incrementAndGet() % 10 == 0) {
-                                Thread.sleep(1); // a flood of at most 10 000 a second, not a busy loop
-                            }
-                        }
-                    } catch (IOException | InterruptedException ended) {
-                        // the server closed the connection, or the test did
-                    }
-                }, "flood");
-                flood.start();
+                Thread flood = flooder.flood(opcode, PAYLOAD, 10, 100_000, sent);
                 // Not reading for a while, so that the replies to the flood pile up at the server.
                 Thread.sleep(2_000); // a deliberate pause of the reader, not a wait for an event
                 RawWebSocket.Received close = awaitCloseFrame(flooder);

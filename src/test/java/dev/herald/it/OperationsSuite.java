@@ -155,21 +155,9 @@ public abstract class OperationsSuite {
             RawWebSocket flooder = RawWebSocket.open(base(), null, 4096, 20_000);
             assertEquals(ProtocolSuite.JOIN, flooder.read().text());
             assertEquals(ProtocolSuite.JOIN, bystander.nextText(Frames.WAIT), "the flooder's announcement");
-            Thread flood = new Thread(() -> {
-                // Paced (at most 10 000 a second) and bounded (8 s): longer than the 3 s of abuse the limit tolerates.
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
-                try {
-                    for (int sent = 1; System.nanoTime() < deadline; sent++) {
-                        flooder.sendFrame(RawWebSocket.OP_PING, new byte[8]);
-                        if (sent % 10 == 0) {
-                            Thread.sleep(1);
-                        }
-                    }
-                } catch (IOException | InterruptedException ended) {
-                    // closed by the server (the point of the test), or by the test
-                }
-            }, "ping-flood");
-            flood.start();
+            // Paced and bounded (8 s): longer than the 3 s of abuse the limit tolerates.
+            Thread flood = flooder.flood(RawWebSocket.OP_PING, new byte[8], 8, Integer.MAX_VALUE,
+                    new java.util.concurrent.atomic.AtomicInteger());
             flood.join(TimeUnit.SECONDS.toMillis(15));
             flooder.close();
             double closed = awaitAbove(abuse, before, 10);

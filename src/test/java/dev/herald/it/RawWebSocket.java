@@ -176,6 +176,31 @@ final class RawWebSocket implements AutoCloseable {
         socket.setSoTimeout(millis);
     }
 
+    /**
+     * Sends {@code opcode} frames from a thread of its own, started here: at most 10 000 a second (not a busy loop),
+     * until {@code seconds} have passed, {@code maxFrames} are sent, or the socket fails (the server closed it, or the
+     * test did). On a thread of its own because a blocking send never returns once the server stops reading.
+     *
+     * @param sent counts the frames sent
+     */
+    Thread flood(int opcode, byte[] payload, int seconds, int maxFrames, java.util.concurrent.atomic.AtomicInteger sent) {
+        Thread flood = new Thread(() -> {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(seconds);
+            try {
+                while (sent.get() < maxFrames && System.nanoTime() < deadline) {
+                    sendFrame(opcode, payload);
+                    if (sent.incrementAndGet() % 10 == 0) {
+                        Thread.sleep(1);
+                    }
+                }
+            } catch (IOException | InterruptedException ended) {
+                // the flood's end: the server closed the connection, or the test did
+            }
+        }, "flood");
+        flood.start();
+        return flood;
+    }
+
     /** The next frame; answers pings on the way, as every client must. */
     Received read() throws IOException {
         while (true) {

@@ -12,8 +12,6 @@ import dev.herald.config.Setting;
 import dev.herald.standalone.StandaloneServer;
 import jakarta.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,13 +69,8 @@ class RedisOutageIT {
                             "a classic number cannot be had without Redis");
                 }
                 assertTrue(ann.isOpen(), "the member who was there stays connected");
-                HttpResponse<String> api = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-                        .send(HttpRequest.newBuilder(
-                                URI.create(base.toString().replaceFirst("^ws", "http"))
-                                        .resolve("api/rooms/" + room + "/messages"))
-                        .header("Authorization", "Bearer " + ApiSuite.KEY)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"from the backend\"}")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> api = ApiSuite.call(base, "POST", "api/rooms/" + room + "/messages",
+                        "{\"text\":\"from the backend\"}", Map.of());
                 assertEquals(503, api.statusCode(), api.body());
                 assertTrue(api.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
 
