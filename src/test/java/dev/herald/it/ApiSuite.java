@@ -119,9 +119,7 @@ public abstract class ApiSuite {
         String room = ProtocolSuite.newRoom();
         try (HeraldClient ann = HeraldClient.connect(base().resolve("rooms/" + room + "?name=ann"));
              HeraldClient bob = HeraldClient.connect(base().resolve("rooms/" + room + "?name=bob"))) {
-            String epoch = expect(ann, "welcome").getString("epoch");
-            expect(bob, "welcome");
-            expect(ann, "joined");
+            String epoch = Frames.bothWelcomed(ann, bob).get(0).getString("epoch");
             bob.sendText(publish("hello"));
             expect(ann, "message");
             expect(bob, "message");
@@ -171,9 +169,7 @@ public abstract class ApiSuite {
         try (HeraldClient ann = HeraldClient.connect(base().resolve("rooms/" + room + "?name=ann"));
              HeraldClient bob = HeraldClient.connect(base().resolve("rooms/" + room + "?name=bob"));
              HeraldClient first = HeraldClient.connect(base())) {
-            String annId = expect(ann, "welcome").getJsonObject("you").getString("id");
-            expect(bob, "welcome");
-            expect(ann, "joined");
+            String annId = Frames.bothWelcomed(ann, bob).get(0).getJsonObject("you").getString("id");
             assertEquals(ProtocolSuite.JOIN, first.nextText(WAIT));
             try (HeraldClient second = HeraldClient.connect(base())) {
                 assertEquals(ProtocolSuite.JOIN, second.nextText(WAIT));
@@ -222,9 +218,7 @@ public abstract class ApiSuite {
         String room = ProtocolSuite.newRoom();
         try (HeraldClient ann = HeraldClient.connect(base().resolve("rooms/" + room + "?name=ann"));
              HeraldClient bob = HeraldClient.connect(base().resolve("rooms/" + room + "?name=bob"))) {
-            expect(ann, "welcome");
-            String bobId = expect(bob, "welcome").getJsonObject("you").getString("id");
-            expect(ann, "joined");
+            String bobId = Frames.bothWelcomed(ann, bob).get(1).getJsonObject("you").getString("id");
             HttpResponse<String> deleted = api("DELETE", "api/clients/" + bobId, null);
             assertEquals(204, deleted.statusCode(), deleted.body());
             assertEquals(new CloseStatus(1008, "disconnected by admin"),

@@ -6,6 +6,7 @@ import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.StringReader;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /** Small helpers to speak the room protocol in tests. */
@@ -42,5 +43,18 @@ final class Frames {
 
     static String publish(String text, String ref) {
         return Json.createObjectBuilder().add("type", "publish").add("text", text).add("ref", ref).build().toString();
+    }
+
+    /**
+     * Reads the welcomes of two members connected back to back, and the {@code joined} frame that whichever joined
+     * first hears (a handshake completes before the server runs its open callback, so they may join in either
+     * order); returns the two welcomes, {@code one}'s first.
+     */
+    static List<JsonObject> bothWelcomed(HeraldClient one, HeraldClient two)
+            throws IOException, InterruptedException, TimeoutException {
+        JsonObject oneWelcome = expect(one, "welcome");
+        JsonObject twoWelcome = expect(two, "welcome");
+        expect(oneWelcome.getJsonArray("members").size() == 1 ? one : two, "joined");
+        return List.of(oneWelcome, twoWelcome);
     }
 }
