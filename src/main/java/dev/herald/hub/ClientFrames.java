@@ -1,5 +1,6 @@
 package dev.herald.hub;
 
+import dev.herald.admission.RateLimiter;
 import dev.herald.config.HeraldSettings;
 import dev.herald.delivery.Frame;
 import dev.herald.protocol.Closure;
@@ -143,11 +144,14 @@ final class ClientFrames {
     }
 
     /**
-     * The client sent a ping (where the runtime reports it: standalone). It counts against the rate like any frame,
-     * so that a ping flood, whose pongs the runtime queues outside Herald's budget, ends in 1008.
+     * The client sent a ping (where the runtime reports it: standalone, Payara, GlassFish). It counts against the rate
+     * like any frame, and more strictly ({@link RateLimiter#admitAnswered}): the runtime queues a pong for every ping,
+     * outside Herald's budget, so a ping flood ends in 1008 as soon as a burst's worth has been refused.
      */
     void pinged(Client client) {
-        heardWithinRate(client);
+        long now = System.nanoTime();
+        client.heard(now);
+        verdict(client, client.limiter.admitAnswered(now));
     }
 
     /** Counts a frame against the client's rate; closes it with 1008 once the abuse lasts too long. */
@@ -159,7 +163,12 @@ final class ClientFrames {
 
     /** Counts a frame against the client's rate without taking it as life (an unsolicited pong may not be). */
     private boolean withinRate(Client client, long now) {
-        return switch (client.limiter.admit(now)) {
+        return verdict(client, client.limiter.admit(now));
+    }
+
+    /** Acts on the rate limiter's verdict: {@code true} if the frame may be served; closes 1008 on abuse. */
+    private boolean verdict(Client client, RateLimiter.Verdict verdict) {
+        return switch (verdict) {
             case ALLOW -> true;
             case LIMITED -> false;
             case ABUSE -> {

@@ -199,4 +199,33 @@ class RateLimiterTest {
         assertTrue(firstAbuse <= later + 3 * SECOND + 100 * MILLI, "abuse came late, at +"
                 + (firstAbuse - later) / MILLI + " ms");
     }
+
+    @Test
+    void selfAnsweredFramesAreAbuseOnceABurstOfThemIsRefused() {
+        RateLimiter limiter = defaults();
+        for (int i = 0; i < 40; i++) {
+            assertEquals(Verdict.ALLOW, limiter.admitAnswered(START), "burst ping " + (i + 1));
+        }
+        // The 3 s grace of data frames does not apply: 40 more refused at once, and the 41st is abuse.
+        for (int i = 0; i < 40; i++) {
+            assertEquals(Verdict.LIMITED, limiter.admitAnswered(START + i), "refused ping " + (i + 1));
+        }
+        assertEquals(Verdict.ABUSE, limiter.admitAnswered(START + 40));
+    }
+
+    @Test
+    void refusedSelfAnsweredFramesAreForgottenWithTheStreak() {
+        RateLimiter limiter = defaults();
+        exhaustBurst(limiter, 40, START);
+        for (int i = 0; i < 40; i++) {
+            assertEquals(Verdict.LIMITED, limiter.admitAnswered(START + i), "refused ping " + (i + 1));
+        }
+        // A pause of two seconds ends the streak: the next refusals start a new count.
+        long later = START + 2 * SECOND;
+        exhaustBurst(limiter, 40, later);
+        for (int i = 0; i < 40; i++) {
+            assertEquals(Verdict.LIMITED, limiter.admitAnswered(later + i), "refused ping of the new streak " + (i + 1));
+        }
+        assertEquals(Verdict.ABUSE, limiter.admitAnswered(later + 40));
+    }
 }

@@ -78,6 +78,45 @@ class ControlFrameFloodIT {
         }
     }
 
+    /**
+     * A ping flood as fast as this machine sends, never reading: before the fix the server read 190 000 pings in 3 s
+     * and queued a pong for each, 96 MiB of heap, before the abuse closed it. Refused pings now end the connection
+     * once a burst's worth has been refused, so the replies stay few.
+     */
+    @Test
+    void anUnpacedPingFloodIsCutBeforeItsRepliesPileUp() throws Exception {
+        try (StandaloneServer server = StandaloneFixture.start(Map.of())) {
+            long heapBefore = heapAfterGc();
+            try (RawWebSocket flooder = RawWebSocket.open(StandaloneFixture.base(server), null, 4096, 20_000)) {
+                assertEquals(ProtocolSuite.JOIN, flooder.read().text());
+                AtomicInteger sent = new AtomicInteger();
+                Thread flood = new Thread(() -> {
+                    try {
+                        while (sent.get() < 400_000) { // bounded: 50 MiB at most, far more than the server reads
+                            flooder.sendFrame(RawWebSocket.OP_PING, PAYLOAD);
+                            sent.incrementAndGet();
+                        }
+                    } catch (IOException endedByTheServer) {
+                        // the server closed the connection: the end this test waits for
+                    }
+                }, "unpaced-flood");
+                flood.start();
+                Thread.sleep(3_000); // the flood runs unread for 3 s: a measurement window, not a wait for an event
+                long heapDuring = heapAfterGc();
+                System.out.printf("ControlFrameFloodIT unpaced ping flood: %d sent, heap after GC %.1f MiB before,"
+                        + " %.1f MiB during%n", sent.get(), heapBefore / 1048576.0, heapDuring / 1048576.0);
+                assertTrue(heapDuring < heapBefore + 8 * 1048576L, "the flood's replies hold "
+                        + (heapDuring - heapBefore) + " bytes");
+                flood.join(TimeUnit.SECONDS.toMillis(10));
+                assertTrue(!flood.isAlive(), "the server never cut the flood (" + sent + " pings sent)");
+                URI metrics = URI.create(StandaloneFixture.base(server).toString().replaceFirst("^ws", "http"))
+                        .resolve("metrics");
+                assertEquals(1.0, new OperationsSuite.Scrape(OperationsSuite.get(metrics).body())
+                        .value("herald_connections_closed_total{code=\"1008\"}"), "closed for rate limit abuse");
+            }
+        }
+    }
+
     @Test
     void unsolicitedPongsDoNotKeepASilentReaderAlive() throws Exception {
         try (StandaloneServer server = StandaloneFixture.start(Map.of(Setting.PING_SECONDS, "1",
