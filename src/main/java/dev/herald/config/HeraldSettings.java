@@ -53,6 +53,14 @@ public record HeraldSettings(
         return SettingsLoader.load(key -> null);
     }
 
+    /** These settings with another {@code max-connections} (standalone caps it to the open-files limit). */
+    public HeraldSettings withMaxConnections(int newMaxConnections) {
+        return new HeraldSettings(host, port, maxMessageBytes, ratePerSecond, rateBurst, rateAbuseSeconds,
+                newMaxConnections, maxConnectionsPerAddress, connectRatePerAddress, queueBytes, slowConsumerPolicies,
+                pingSeconds, idleSeconds, handshakeSeconds, writerThreads, rawFrames, drainSeconds, metrics, apiKeyFile,
+                historySize, historySeconds, recoveryMax, broker, allowedOrigins, auth, keystore, keystorePasswordFile);
+    }
+
     public boolean tls() {
         return keystore != null;
     }

@@ -16,7 +16,8 @@ public enum Setting {
     RATE_PER_SECOND("rate-per-second", "20", "inbound frames per second per connection (token refill)"),
     RATE_BURST("rate-burst", "40", "inbound burst allowance per connection (bucket size)"),
     RATE_ABUSE_SECONDS("rate-abuse-seconds", "3", "seconds of continuous limiting before close 1008"),
-    MAX_CONNECTIONS("max-connections", "10000", "open connections in total; over it closes with 1013"),
+    MAX_CONNECTIONS("max-connections", "10000", "open connections in total; over it closes with 1013. Standalone"
+            + " caps it below the process's open-files limit, with a warning (Troubleshooting)"),
     MAX_CONNECTIONS_PER_ADDRESS("max-connections-per-address", "100",
             "open connections per remote address; over it closes with 1013"),
     CONNECT_RATE_PER_ADDRESS("connect-rate-per-address", "50",

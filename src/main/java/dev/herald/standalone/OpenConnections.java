@@ -5,13 +5,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.ConnectionProbe;
 
 /**
- * The listener's open TCP connections, with two jobs.
+ * The listener's open TCP connections, with three jobs.
  *
  * <p>Shutdown waits until drained clients have read their last frames and closed: Grizzly's own graceful
  * shutdown treats upgraded WebSocket connections as idle HTTP connections and would close them at once,
@@ -20,20 +21,30 @@ import org.glassfish.grizzly.ConnectionProbe;
  * <p>A handshake deadline: a connection that has not completed its WebSocket upgrade within
  * {@code handshake-seconds} (a half-sent request, a silent socket) is closed, so that such sockets cannot pile
  * up. They are not sessions yet, so the hub's connection caps do not see them.
+ *
+ * <p>A ceiling ({@link DescriptorCeiling#tcpConnections}): a connection accepted while that many are open is closed at
+ * once, without an answer, so that the process never runs out of file descriptors. The first such refusal is logged,
+ * then at most one line a minute with the count, however many come.
  */
 final class OpenConnections extends ConnectionProbe.Adapter implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(OpenConnections.class.getName());
     private static final long POLL_MILLIS = 20;
+    private static final long REFUSAL_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
     /** Tyrus marks an upgraded Grizzly connection with this attribute (GrizzlyServerFilter.TYRUS_CONNECTION). */
     private static final String UPGRADED = "org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter.Connection";
 
     private final Map<Connection<?>, Long> acceptedAt = new ConcurrentHashMap<>();
     private final long handshakeNanos;
+    private final long ceiling;
     private final ScheduledExecutorService sweeper;
+    private final AtomicLong refused = new AtomicLong();
+    private volatile long refusalLoggedAt;
 
-    OpenConnections(int handshakeSeconds) {
+    /** @param ceiling the most connections open at once; {@link Long#MAX_VALUE} for none */
+    OpenConnections(int handshakeSeconds, long ceiling) {
         this.handshakeNanos = TimeUnit.SECONDS.toNanos(handshakeSeconds);
+        this.ceiling = ceiling;
         this.sweeper = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "herald-handshake-deadline");
             thread.setDaemon(true);
@@ -45,8 +56,24 @@ final class OpenConnections extends ConnectionProbe.Adapter implements AutoClose
 
     @Override
     public void onAcceptEvent(Connection serverConnection, Connection clientConnection) {
+        if (acceptedAt.size() >= ceiling) {
+            clientConnection.closeSilently();
+            refusedAtCeiling();
+            return;
+        }
         acceptedAt.put(clientConnection, System.nanoTime());
     }
+
+    private void refusedAtCeiling() {
+        long total = refused.incrementAndGet();
+        long now = System.nanoTime();
+        if (total == 1 || now - refusalLoggedAt >= REFUSAL_LOG_NANOS) {
+            refusalLoggedAt = now;
+            LOG.warning(() -> "connections refused at the ceiling of " + ceiling + " open (the open-files limit):"
+                    + " " + total + " so far; logged at most once a minute");
+        }
+    }
+
 
     @Override
     public void onCloseEvent(Connection connection) {

@@ -61,7 +61,12 @@ public final class StandaloneServer implements AutoCloseable {
     }
 
     /** Starts the hub and the listener; fails fast (and cleans up) when the port or keystore is unusable. */
-    public static StandaloneServer start(HeraldSettings settings) throws IOException {
+    public static StandaloneServer start(HeraldSettings configured) throws IOException {
+        ServerClasses.load();
+        // Connections stay below the open-files limit: max-connections is capped to what it leaves (with a warning),
+        // and the listener closes what comes beyond a ceiling for handshakes at once (OpenConnections).
+        Optional<DescriptorCeiling> ceiling = DescriptorCeiling.ofThisProcess();
+        HeraldSettings settings = ceiling.map(limit -> limit.fit(configured)).orElse(configured);
         // Fan-outs are written by the hub's writer threads, beside the Grizzly workers that read (see Writers).
         Hub hub = Hub.start(settings, settings.writerThreads());
         RunningHub.install(hub, settings.rawFrames() ? new TyrusRawFrames() : null);
@@ -73,7 +78,8 @@ public final class StandaloneServer implements AutoCloseable {
                 listener.setSSLEngineConfig(Tls.serverConfigurator(settings));
             }
             listener.getTransport().setIOStrategy(WorkerThreadIOStrategy.getInstance());
-            OpenConnections connections = new OpenConnections(settings.handshakeSeconds());
+            OpenConnections connections = new OpenConnections(settings.handshakeSeconds(),
+                    ceiling.map(DescriptorCeiling::tcpConnections).orElse(Long.MAX_VALUE));
             listener.getTransport().getConnectionMonitoringConfig().addProbes(connections);
             // WebSocket connections live as long as the hub's heartbeat allows; HTTP keep-alive must not cut them.
             listener.getKeepAlive().setIdleTimeoutInSeconds(-1);

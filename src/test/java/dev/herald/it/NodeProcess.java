@@ -60,13 +60,23 @@ final class NodeProcess implements AutoCloseable {
     /** As {@link #start(String, Map, Map)}, with options for the node's JVM ({@code -Dkey=value}). */
     static NodeProcess start(String name, Map<String, String> flags, Map<String, String> environment,
                              List<String> jvmOptions) throws IOException, InterruptedException {
+        return start(name, flags, environment, jvmOptions, List.of());
+    }
+
+    /**
+     * As {@link #start(String, Map, Map, List)}, with {@code launcher} before the {@code java} command: for instance
+     * {@code prlimit --nofile=1024:1024 --}, to run the node under a lower open-files limit.
+     */
+    static NodeProcess start(String name, Map<String, String> flags, Map<String, String> environment,
+                             List<String> jvmOptions, List<String> launcher) throws IOException, InterruptedException {
         int port = flags.containsKey("port") ? Integer.parseInt(flags.get("port")) : freePort();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("port", Integer.toString(port));
         // A killed or stopped node is what the tests want to see at once, not a 10 s graceful drain.
         settings.put("drain-seconds", "0");
         settings.putAll(flags);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(launcher);
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 // Failsafe puts the real test class path here (target/classes and every dependency, the provided
