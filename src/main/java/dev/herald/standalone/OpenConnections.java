@@ -31,8 +31,6 @@ final class OpenConnections extends ConnectionProbe.Adapter implements AutoClose
     private static final Logger LOG = Logger.getLogger(OpenConnections.class.getName());
     private static final long POLL_MILLIS = 20;
     private static final long REFUSAL_LOG_NANOS = TimeUnit.MINUTES.toNanos(1);
-    /** Tyrus marks an upgraded Grizzly connection with this attribute (GrizzlyServerFilter.TYRUS_CONNECTION). */
-    private static final String UPGRADED = "org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter.Connection";
 
     private final Map<Connection<?>, Long> acceptedAt = new ConcurrentHashMap<>();
     private final long handshakeNanos;
@@ -94,7 +92,7 @@ final class OpenConnections extends ConnectionProbe.Adapter implements AutoClose
     private void closeLateHandshakes() {
         long now = System.nanoTime();
         acceptedAt.forEach((connection, accepted) -> {
-            if (now - accepted > handshakeNanos && connection.getAttributes().getAttribute(UPGRADED) == null) {
+            if (now - accepted > handshakeNanos && connection.getAttributes().getAttribute(UpgradedReads.TYRUS_CONNECTION) == null) {
                 LOG.log(Level.FINE, "closing {0}: no WebSocket handshake within the deadline", connection.getPeerAddress());
                 acceptedAt.remove(connection);
                 connection.closeSilently();

@@ -36,8 +36,8 @@ final class RequestGuard extends BaseFilter {
 
     private static final Logger LOG = Logger.getLogger(RequestGuard.class.getName());
     /** The request already checked on a connection: later reads of it (its body, its WebSocket frames) pass. */
-    private static final Attribute<HttpRequestPacket> CHECKED =
-            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(RequestGuard.class.getName() + ".checked");
+    static final String CHECKED_NAME = RequestGuard.class.getName() + ".checked";
+    private static final Attribute<HttpRequestPacket> CHECKED = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(CHECKED_NAME);
     private static final int WEBSOCKET_KEY_BYTES = 16;
 
     /** Registers the guard on a listener, in front of the WebSocket upgrade and the HTTP handlers. */

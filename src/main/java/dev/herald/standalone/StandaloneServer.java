@@ -62,6 +62,11 @@ public final class StandaloneServer implements AutoCloseable {
 
     /** Starts the hub and the listener; fails fast (and cleans up) when the port or keystore is unusable. */
     public static StandaloneServer start(HeraldSettings configured) throws IOException {
+        return start(configured, UpgradedReads.TYRUS_CONNECTION);
+    }
+
+    /** As {@link #start(HeraldSettings)}; {@code upgradedMark} is what {@link UpgradedReads} looks for (tests). */
+    static StandaloneServer start(HeraldSettings configured, String upgradedMark) throws IOException {
         ServerClasses.load();
         // Connections stay below the open-files limit: max-connections is capped to what it leaves (with a warning),
         // and the listener closes what comes beyond a ceiling for handshakes at once (OpenConnections).
@@ -103,6 +108,8 @@ public final class StandaloneServer implements AutoCloseable {
             listener.registerAddOn(webSocketAddOn(container));
             // In front of the upgrade and the handlers: a malformed path or handshake gets 400 at once.
             listener.registerAddOn(RequestGuard.addOn());
+            // In front of the HTTP codec: an upgraded connection's bytes go straight to Tyrus, its HTTP state is freed.
+            listener.registerAddOn(UpgradedReads.addOn(upgradedMark));
             http.start();
             // The page's own origin, now that the port is known (port 0 picks one): scheme, host and port.
             hub.origins().serving(settings.tls() ? "https" : "http", listener.getPort());
