@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.Grizzly;
+import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.attributes.AttributeHolder;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
@@ -42,11 +44,15 @@ final class UpgradedReads extends BaseFilter {
     private static final List<String> HTTP_STATE = List.of(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME,
             "HttpServerFilter.KeepAliveContext", RequestGuard.CHECKED_NAME);
 
-    private final String upgradedMark;
+    // Resolved once: the builder hands out the same attribute for a name, and reading one by index is cheap.
+    private final Attribute<Object> upgradedMark;
+    private final Attribute<Object> tyrusTasks = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(TYRUS_TASKS);
+    private final Attribute<Object> httpRequest =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME);
 
     /** @param upgradedMark the attribute that marks an upgraded connection: {@link #TYRUS_CONNECTION} but in tests */
     UpgradedReads(String upgradedMark) {
-        this.upgradedMark = upgradedMark;
+        this.upgradedMark = Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(upgradedMark);
     }
 
     /** Registers the filter on a listener, in front of its HTTP filter. */
@@ -65,15 +71,15 @@ final class UpgradedReads extends BaseFilter {
 
     @Override
     public NextAction handleRead(FilterChainContext ctx) throws IOException {
-        AttributeHolder attributes = ctx.getConnection().getAttributes();
-        if (!(attributes.getAttribute(upgradedMark) instanceof org.glassfish.tyrus.spi.Connection upgraded)
-                || !(attributes.getAttribute(TYRUS_TASKS) instanceof TaskProcessor tasks)) {
+        Connection<?> connection = ctx.getConnection();
+        if (!(upgradedMark.get(connection) instanceof org.glassfish.tyrus.spi.Connection upgraded)
+                || !(tyrusTasks.get(connection) instanceof TaskProcessor tasks)) {
             // An HTTP request, or a handshake: once its processing is over, the connection may be upgraded.
             ctx.addCompletionListener(done -> dropHttpStateIfUpgraded(done.getConnection()));
             return ctx.getInvokeAction();
         }
-        if (attributes.getAttribute(HttpServerFilter.HTTP_SERVER_REQUEST_ATTR_NAME) != null) {
-            dropHttpStateIfUpgraded(ctx.getConnection()); // the handshake's own completion came too early for it
+        if (httpRequest.isSet(connection)) {
+            dropHttpStateIfUpgraded(connection); // the handshake's own completion came too early for it
         }
         Buffer bytes = ctx.getMessage();
         ReadHandler reader = upgraded.getReadHandler();
@@ -92,7 +98,7 @@ final class UpgradedReads extends BaseFilter {
 
     private void dropHttpStateIfUpgraded(Connection<?> connection) {
         AttributeHolder attributes = connection.getAttributes();
-        if (attributes != null && attributes.getAttribute(upgradedMark) != null) {
+        if (attributes != null && upgradedMark.isSet(connection)) {
             HTTP_STATE.forEach(attributes::removeAttribute);
         }
     }
