@@ -29,8 +29,8 @@ class LibertyProtocolIT extends ProtocolSuite {
     /**
      * Liberty drops the stalled client's close frame too (README, known differences): its Session.close waits for
      * the write in progress, the stalled client gets nothing more, and Liberty ends the connection itself, without a
-     * close frame, about half a minute after the client stopped reading (measured: 33 s). The suite's 15 s read
-     * timeout would end the wait first, so the stalled client waits up to a minute here.
+     * close frame, when that write times out (measured: 30 s to a minute after the client stopped reading). The
+     * suite's 15 s read timeout would end the wait first, so the stalled client waits up to a minute here.
      */
     @Override
     protected void assertStalledClientWasCutOff(RawWebSocket stalled, int messages) throws Exception {
