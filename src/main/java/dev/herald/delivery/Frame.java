@@ -46,18 +46,25 @@ public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, 
     }
 
     /**
-     * Relayed binary data, which the slow-consumer policies may drop like a message. {@code data} is kept
-     * read-only; each send works on its own duplicate, so no bytes are copied.
+     * Relayed binary data, which the slow-consumer policies may drop like a message. {@code data} is copied once,
+     * into a buffer Herald owns (the runtime's inbound buffer is the runtime's); each send works on its own
+     * duplicate of that copy, so no bytes are copied per recipient. The copy is not read-only, and no one writes
+     * to it: see {@link #ping}.
      */
     public static Frame binary(ByteBuffer data) {
-        ByteBuffer shared = data.asReadOnlyBuffer();
+        ByteBuffer shared = ByteBuffer.allocate(data.remaining()).put(data.duplicate()).flip();
         return new Frame(Kind.BINARY, null, shared, null, null, shared.remaining(),
                 wireFrame(FIN_BINARY, shared.duplicate()), true, System.nanoTime());
     }
 
-    /** A ping carrying {@code payload} (at most 125 bytes), kept read-only and shared by every recipient. */
+    /**
+     * A ping carrying {@code payload} (at most 125 bytes), shared by every recipient, each send on its own duplicate.
+     * What the runtime's {@code sendPing}/{@code sendBinary} get must not be read-only: Open Liberty's transport
+     * reads a heap buffer's backing array, which a read-only buffer refuses (measured on 26.0.0.3: a
+     * ReadOnlyBufferException inside Liberty, and the frame never arrived). Herald never writes to these buffers.
+     */
     public static Frame ping(ByteBuffer payload) {
-        return new Frame(Kind.PING, null, payload.asReadOnlyBuffer(), null, null, PING_BYTES, null, false, 0);
+        return new Frame(Kind.PING, null, payload, null, null, PING_BYTES, null, false, 0);
     }
 
     /** A close after the frames queued before it; it costs nothing against the budget. */

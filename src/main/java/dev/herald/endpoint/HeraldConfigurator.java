@@ -20,13 +20,15 @@ public class HeraldConfigurator extends ServerEndpointConfig.Configurator {
     }
 
     /**
-     * Authenticates the handshake when authentication is on. The verdict reaches the endpoint through the user
+     * Notes the peer's address where only the handshake can tell it (see {@link RemoteAddresses}), and
+     * authenticates the handshake when authentication is on. The verdict reaches the endpoint through the user
      * properties, which WebSocket 2.1 copies per connection and hands to the session; the token itself is
      * neither stored nor logged.
      */
     @Override
     public void modifyHandshake(ServerEndpointConfig config, HandshakeRequest request, HandshakeResponse response) {
         super.modifyHandshake(config, request, response);
+        RemoteAddresses.atHandshake(request, config.getUserProperties());
         RunningHub.find()
                 .map(hub -> hub.authenticate(request.getHeaders()))
                 .ifPresent(verdict -> config.getUserProperties().put(Verdict.USER_PROPERTY, verdict));

@@ -1,18 +1,26 @@
 package dev.herald.endpoint;
 
+import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
+import jakarta.websocket.server.HandshakeRequest;
+import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Finds a session's remote IP address. JSR 356 has no API for it, so this asks the runtime's own session
  * class by reflection (Tyrus: {@code getRemoteAddr()}; Undertow: {@code getWebSocketChannel().getSourceAddress()}).
- * Reflection keeps the endpoint free of compile-time container dependencies.
+ * Open Liberty's session has neither, but its handshake request keeps the servlet request in a field: the
+ * configurator reads the address from there during the handshake ({@link #atHandshake}) and leaves it in the
+ * connection's user properties. Reflection keeps the endpoint free of compile-time container dependencies.
  */
 final class RemoteAddresses {
 
     private static final Logger LOG = Logger.getLogger(RemoteAddresses.class.getName());
+    /** The user property that holds the address read at the handshake. */
+    static final String USER_PROPERTY = "dev.herald.remote-address";
 
     private RemoteAddresses() {
     }
@@ -28,10 +36,36 @@ final class RemoteAddresses {
             if (channel != null && invoke(channel, "getSourceAddress") instanceof InetSocketAddress address) {
                 return address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
             }
+            if (session.getUserProperties().get(USER_PROPERTY) instanceof String address) {
+                return address;
+            }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, "cannot read the remote address of " + session.getClass().getName(), e);
         }
         return null;
+    }
+
+    /**
+     * During the handshake: if {@code request} keeps the servlet request in one of its fields (Liberty's
+     * HandshakeRequestExt does), puts that request's remote address into {@code userProperties}, which the
+     * runtime copies per connection and hands to the session.
+     */
+    static void atHandshake(HandshakeRequest request, Map<String, Object> userProperties) {
+        try {
+            for (Class<?> type = request.getClass(); type != Object.class; type = type.getSuperclass()) {
+                for (Field field : type.getDeclaredFields()) {
+                    if (ServletRequest.class.isAssignableFrom(field.getType())) {
+                        field.setAccessible(true);
+                        if (field.get(request) instanceof ServletRequest servlet && servlet.getRemoteAddr() != null) {
+                            userProperties.put(USER_PROPERTY, servlet.getRemoteAddr());
+                            return;
+                        }
+                    }
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.log(Level.FINE, "cannot read the remote address of " + request.getClass().getName(), e);
+        }
     }
 
     private static Object invoke(Object target, String method) throws ReflectiveOperationException {

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class RunningHub {
 
-    private record Running(Hub hub, WireWriter wireWriter) {
+    private record Running(Hub hub, WireWriter wireWriter, SessionCloser closer) {
     }
 
     private static final AtomicReference<Running> CURRENT = new AtomicReference<>();
@@ -30,7 +30,28 @@ public final class RunningHub {
      * @throws IllegalStateException when another hub is already running in this class loader
      */
     public static void install(Hub hub, WireWriter wireWriter) {
-        if (!CURRENT.compareAndSet(null, new Running(hub, wireWriter))) {
+        install(hub, wireWriter, SessionCloser.inline());
+    }
+
+    /**
+     * In a container: sessions are closed on threads of Herald's own ({@link SessionCloser}), which
+     * {@link #uninstall} stops.
+     *
+     * @param wireWriter writes pre-framed bytes in this runtime, or {@code null}
+     * @throws IllegalStateException when another hub is already running in this class loader
+     */
+    public static void installInContainer(Hub hub, WireWriter wireWriter) {
+        SessionCloser closer = SessionCloser.threads();
+        try {
+            install(hub, wireWriter, closer);
+        } catch (IllegalStateException e) {
+            closer.close();
+            throw e;
+        }
+    }
+
+    private static void install(Hub hub, WireWriter wireWriter, SessionCloser closer) {
+        if (!CURRENT.compareAndSet(null, new Running(hub, wireWriter, closer))) {
             throw new IllegalStateException("a Herald hub is already running in this class loader");
         }
     }
@@ -50,11 +71,17 @@ public final class RunningHub {
         return Optional.ofNullable(CURRENT.get()).map(Running::wireWriter);
     }
 
-    /** Forgets {@code hub} if it is the running one. */
+    /** How the running hub's sessions are closed; inline when none is running. */
+    static SessionCloser closer() {
+        Running running = CURRENT.get();
+        return running == null ? SessionCloser.inline() : running.closer();
+    }
+
+    /** Forgets {@code hub} if it is the running one, and stops its closing threads. */
     public static void uninstall(Hub hub) {
         Running running = CURRENT.get();
-        if (running != null && running.hub() == hub) {
-            CURRENT.compareAndSet(running, null);
+        if (running != null && running.hub() == hub && CURRENT.compareAndSet(running, null)) {
+            running.closer().close();
         }
     }
 }

@@ -7,8 +7,6 @@ import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A JSR 356 {@link Session} as the hub's {@link Connection}: asynchronous sends only, and pre-framed writes
@@ -16,27 +14,30 @@ import java.util.logging.Logger;
  */
 final class SessionConnection implements Connection {
 
-    private static final Logger LOG = Logger.getLogger(SessionConnection.class.getName());
-
     private final Session session;
     private final String remoteAddress;
     /** {@code null} when the runtime has none. */
     private final WireWriter wireWriter;
+    private final SessionCloser closer;
 
     SessionConnection(Session session) {
-        this(session, null);
+        this(session, null, SessionCloser.inline());
     }
 
-    SessionConnection(Session session, WireWriter wireWriter) {
+    SessionConnection(Session session, WireWriter wireWriter, SessionCloser closer) {
         this.session = session;
         this.remoteAddress = RemoteAddresses.of(session);
         this.wireWriter = wireWriter;
+        this.closer = closer;
     }
 
-    /** A connection for a newly opened session, with the running hub's wire writer if it can write to it. */
+    /**
+     * A connection for a newly opened session, with the running hub's wire writer if it can write to it, closed
+     * the way the running hub's runtime needs ({@link SessionCloser}).
+     */
     static SessionConnection opened(Session session) {
         return new SessionConnection(session, RunningHub.wireWriter().filter(writer -> writer.canWrite(session))
-                .orElse(null));
+                .orElse(null), RunningHub.closer());
     }
 
     @Override
@@ -101,12 +102,7 @@ final class SessionConnection implements Connection {
 
     @Override
     public void close(Closure closure) {
-        try {
-            session.close(new CloseReason(CloseReason.CloseCodes.getCloseCode(closure.code()), closure.reason()));
-        } catch (IOException | RuntimeException e) {
-            // The peer is already gone; the container reports the end through @OnClose either way.
-            LOG.log(Level.FINE, "close " + closure + " failed for session " + session.getId(), e);
-        }
+        closer.close(session, new CloseReason(CloseReason.CloseCodes.getCloseCode(closure.code()), closure.reason()));
     }
 
     private static SendHandler handler(SendCallback done) {

@@ -18,13 +18,16 @@ final class PingRounds {
     private volatile byte[] current = new byte[0];
     private volatile byte[] previous = new byte[0];
 
-    /** Starts a round: its payload, read-only. Called by the heartbeat thread only. */
+    /**
+     * Starts a round: its payload, a fresh buffer that no one writes to (not read-only: see {@code Frame.ping}).
+     * Called by the heartbeat thread only.
+     */
     ByteBuffer next() {
         byte[] payload = new byte[PAYLOAD_BYTES];
         random.nextBytes(payload);
         previous = current;
         current = payload;
-        return ByteBuffer.wrap(payload).asReadOnlyBuffer();
+        return ByteBuffer.wrap(payload);
     }
 
     /** {@code true} if {@code pong} echoes the latest round's payload or the one before. */

@@ -62,4 +62,16 @@ class FrameTest {
         assertFalse(Frame.close(Closure.SLOW_CONSUMER).hasWireForm());
         assertTrue(Frame.message("k", "key").hasWireForm());
     }
+
+    /** Open Liberty cannot send from a read-only heap buffer (Frame.ping's Javadoc); the runtime must never get one. */
+    @Test
+    void binaryDataAndPingsReachTheRuntimeInBuffersThatAreNotReadOnly() {
+        byte[] inbound = {0, 1, 2, (byte) 0xff, 42};
+        ByteBuffer runtimes = ByteBuffer.wrap(inbound.clone());
+        Frame binary = Frame.binary(runtimes.asReadOnlyBuffer());
+        assertFalse(binary.binary().duplicate().isReadOnly());
+        runtimes.put(0, (byte) 9);
+        assertArrayEquals(inbound, bytes(binary.binary()), "Herald's own copy: the runtime may reuse its buffer");
+        assertFalse(Frame.ping(ByteBuffer.wrap(new byte[8])).binary().duplicate().isReadOnly());
+    }
 }

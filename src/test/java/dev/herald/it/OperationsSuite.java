@@ -135,7 +135,7 @@ public abstract class OperationsSuite {
 
     /**
      * Whether this runtime reports a client's pings to Herald: Tyrus does (standalone, and through the WAR's web.xml in
-     * Payara and GlassFish); WildFly's Undertow does not, and JSR 356 has no callback for them.
+     * Payara and GlassFish); WildFly's Undertow and Open Liberty do not, and JSR 356 has no callback for them.
      */
     protected boolean reportsClientPings() {
         return true;
@@ -143,9 +143,10 @@ public abstract class OperationsSuite {
 
     /**
      * Issue 13, item 1: a ping flood ends in 1008 {@code rate limit abuse} wherever the runtime reports pings, counted
-     * by the server itself in {@code /metrics}. Where it does not (WildFly), the runtime bounds the flood itself:
-     * Undertow stops reading a connection while the pongs it owes cannot be written, so a flooder that never reads is
-     * stalled once the socket buffers are full. Either way a bystander is served.
+     * by the server itself in {@code /metrics}. Where it does not (WildFly, Open Liberty), the runtime bounds the flood
+     * itself: Undertow stops reading a connection while the pongs it owes cannot be written, and Liberty writes each
+     * pong on the thread that read the ping, so a flooder that never reads is stalled once the socket buffers are
+     * full. Either way a bystander is served.
      */
     @Test
     void aPingFloodEndsIn1008OrIsStalledByTheRuntime() throws Exception {

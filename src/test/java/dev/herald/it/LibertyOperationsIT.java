@@ -1,0 +1,34 @@
+package dev.herald.it;
+
+import java.net.URI;
+import java.net.URL;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The operations suite (/metrics, /health) against the packaged WAR deployed to Open Liberty (IBM's own WebSocket engine), through Arquillian. */
+@ExtendWith(ArquillianExtension.class)
+class LibertyOperationsIT extends OperationsSuite {
+
+    // testable = false: the tests are WebSocket clients outside the server; nothing is added to the WAR.
+    @Deployment(testable = false)
+    static WebArchive herald() {
+        return ContainerDeployment.packagedWar();
+    }
+
+    @ArquillianResource
+    private URL deployed;
+
+    @Override
+    protected URI base() {
+        return ContainerDeployment.webSocketBase(deployed);
+    }
+
+    /** Liberty answers pings itself and tells no one: JSR 356 has no callback for them (README, known differences). */
+    @Override
+    protected boolean reportsClientPings() {
+        return false;
+    }
+}
