@@ -6,6 +6,7 @@ import jakarta.websocket.server.HandshakeRequest;
 import java.lang.reflect.Field;
 import java.net.InetSocketAddress;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,6 +22,24 @@ final class RemoteAddresses {
     private static final Logger LOG = Logger.getLogger(RemoteAddresses.class.getName());
     /** The user property that holds the address read at the handshake. */
     static final String USER_PROPERTY = "dev.herald.remote-address";
+
+    /**
+     * The field of a handshake request class that holds the servlet request, if it has one: looked up once per class,
+     * not once per handshake. Runtimes whose session tells the address (Tyrus, Undertow) have none, and pay nothing.
+     */
+    private static final ClassValue<Optional<Field>> SERVLET_REQUEST_FIELD = new ClassValue<>() {
+        @Override
+        protected Optional<Field> computeValue(Class<?> requestClass) {
+            for (Class<?> type = requestClass; type != null && type != Object.class; type = type.getSuperclass()) {
+                for (Field field : type.getDeclaredFields()) {
+                    if (ServletRequest.class.isAssignableFrom(field.getType()) && field.trySetAccessible()) {
+                        return Optional.of(field);
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+    };
 
     private RemoteAddresses() {
     }
@@ -52,16 +71,10 @@ final class RemoteAddresses {
      */
     static void atHandshake(HandshakeRequest request, Map<String, Object> userProperties) {
         try {
-            for (Class<?> type = request.getClass(); type != Object.class; type = type.getSuperclass()) {
-                for (Field field : type.getDeclaredFields()) {
-                    if (ServletRequest.class.isAssignableFrom(field.getType())) {
-                        field.setAccessible(true);
-                        if (field.get(request) instanceof ServletRequest servlet && servlet.getRemoteAddr() != null) {
-                            userProperties.put(USER_PROPERTY, servlet.getRemoteAddr());
-                            return;
-                        }
-                    }
-                }
+            Optional<Field> field = SERVLET_REQUEST_FIELD.get(request.getClass());
+            if (field.isPresent() && field.get().get(request) instanceof ServletRequest servlet
+                    && servlet.getRemoteAddr() != null) {
+                userProperties.put(USER_PROPERTY, servlet.getRemoteAddr());
             }
         } catch (ReflectiveOperationException | RuntimeException e) {
             LOG.log(Level.FINE, "cannot read the remote address of " + request.getClass().getName(), e);
