@@ -83,6 +83,7 @@ public class LoadGenerator {
         double cBurstSeconds = 900;
         // (d) idle connections
         int dConnections = 10_000;
+        int eConnections = 10_000;
         // Connecting N classic clients makes the server send N(N+1)/2 join announcements (50 million for
         // 10 000): at 50 000-100 000 deliveries per second that alone takes 8-17 minutes per server on 2 cores.
         double dConnectSeconds = 1500;
@@ -105,6 +106,7 @@ public class LoadGenerator {
             cBurstMessages = 1_000;
             cBurstSeconds = 120;
             dConnections = 1_000;
+            eConnections = 1_000;
             dConnectSeconds = 120;
             settleSeconds = 60;
         }
@@ -130,6 +132,8 @@ public class LoadGenerator {
     enum Role { PUBLISHER, SUBSCRIBER, STALLED, IDLE }
 
     static final byte[] JOIN = "Hey all, a new client has joined us".getBytes(StandardCharsets.US_ASCII);
+    /** How a room's welcome starts, on both servers: (e) counts them as it counts (d)'s join announcements. */
+    static final byte[] WELCOME = "{\"type\":\"welcome\"".getBytes(StandardCharsets.US_ASCII);
     static final byte[] SAID = ") said: ".getBytes(StandardCharsets.US_ASCII);
     /** Bytes of a frame's payload that are parsed; the rest is skipped. 128 covers every control frame (<= 125). */
     static final int PREFIX = 128;
@@ -140,6 +144,7 @@ public class LoadGenerator {
         final Role role;
         final SocketChannel channel;
         final int node;                  // which of the target's ports (a cluster's node) it is connected to
+        String path;                     // the handshake's path; null for the target's own (the classic endpoint)
         Worker worker;
         SelectionKey key;
         // handshake
@@ -365,7 +370,7 @@ public class LoadGenerator {
             if (c.channel.isConnectionPending()) {
                 c.channel.finishConnect();
             }
-            String request = "GET " + scenario.target.path() + " HTTP/1.1\r\nHost: 127.0.0.1:" + scenario.target.ports().get(c.node) + "\r\n"
+            String request = "GET " + (c.path != null ? c.path : scenario.target.path()) + " HTTP/1.1\r\nHost: 127.0.0.1:" + scenario.target.ports().get(c.node) + "\r\n"
                     + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
             c.out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
@@ -537,7 +542,8 @@ public class LoadGenerator {
 
         /** A text message: a join announcement, or "Client(n) said: <seq> <sendNanos> xxx...". */
         private void text(Conn c, byte[] b, int p, int len) {
-            if (len >= JOIN.length && b[p] == 'H' && startsWith(b, p, len, JOIN)) {
+            if (len >= JOIN.length && b[p] == 'H' && startsWith(b, p, len, JOIN)
+                    || len >= WELCOME.length && b[p] == '{' && startsWith(b, p, len, WELCOME)) {
                 c.joins++;
                 joins++;
                 return;
@@ -711,6 +717,12 @@ public class LoadGenerator {
 
         /** Opens {@code count} connections of {@code role}, at most connectConcurrency handshakes at a time. */
         List<Conn> connect(Role role, int count, double seconds, int rcvbuf) throws IOException {
+            return connect(role, count, seconds, rcvbuf, null);
+        }
+
+        /** As above; {@code paths}, when given, names each connection's handshake path by its index. */
+        List<Conn> connect(Role role, int count, double seconds, int rcvbuf, java.util.function.IntFunction<String> paths)
+                throws IOException {
             long deadline = System.nanoTime() + (long) (seconds * 1e9);
             List<Conn> made = new ArrayList<>();
             for (int i = 0; i < count; i++) {
@@ -729,6 +741,7 @@ public class LoadGenerator {
                 int node = role == Role.PUBLISHER ? 0 : i % target.nodes();
                 ch.connect(new InetSocketAddress("127.0.0.1", target.ports().get(node)));
                 Conn c = new Conn(conns.size(), role, ch, node);
+                c.path = paths == null ? null : paths.apply(i);
                 conns.add(c);
                 made.add(c);
                 Worker w = role == Role.PUBLISHER ? workers.get(0)
@@ -1612,6 +1625,51 @@ public class LoadGenerator {
         return r;
     }
 
+    /**
+     * (e) what a connection costs when nothing is broadcast: eConnections clients, each alone in a room of its own
+     * ({@code rooms/idle-<i>?name=c<i>}), each receiving only its welcome. Heap after GC and RSS per connection, the
+     * connect rate, and the server's CPU per handshake (its CPU time while connecting, divided by the handshakes).
+     */
+    Result idleRooms(Target target) throws IOException {
+        Result r = new Result();
+        try (Scenario s = new Scenario(target, config); MemoryProbe probe = new MemoryProbe(target)) {
+            long heap0 = probe.heapUsed(true);
+            LockSupport.parkNanos(1_000_000_000L); // RSS after the GC's uncommit, as in (d)
+            long rss0 = probe.status("VmRSS");
+            int count = config.eConnections;
+            String base = target.path();
+            long t0 = System.nanoTime();
+            CpuWindow cpu = new CpuWindow(target, config.redisPid, s.threads());
+            List<Conn> idle = s.connect(Role.IDLE, count, config.dConnectSeconds, 0,
+                    i -> base + "rooms/idle-" + i + "?name=c" + i);
+            long deadline = t0 + (long) (config.dConnectSeconds * 1e9);
+            boolean allWelcomed = waitUntil(() -> s.joins() >= count, deadline);
+            long t1 = System.nanoTime();
+            cpu.stop(s.threads());
+            double seconds = (t1 - t0) / 1e9;
+            LockSupport.parkNanos(1_000_000_000L);
+            long heap1 = probe.heapUsed(true);
+            LockSupport.parkNanos(1_000_000_000L);
+            long rss1 = probe.status("VmRSS");
+            long open = idle.stream().filter(c -> c.open && !c.closed).count();
+            r.put("idle room connections open when measured", info(open, "%,.0f"));
+            r.put("closed by the server while connecting", closedSummary(idle));
+            r.put(String.format(Locale.ROOT, "welcomes received (of %,d)", count),
+                    info(s.joins(), "%,.0f") + (allWelcomed ? "" : " (timed out)"));
+            r.put("heap after GC: empty / with them", mib(heap0) + " / " + mib(heap1));
+            r.put("heap per idle connection", num((heap1 - heap0) / (double) Math.max(1, open) / 1024, "%.1f KiB"));
+            r.put("RSS: empty / with them", mib(rss0) + " / " + mib(rss1));
+            r.put("RSS per idle connection", num((rss1 - rss0) / (double) Math.max(1, open) / 1024, "%.1f KiB"));
+            r.put("time to connect and be welcomed", info(seconds, "%.1f s"));
+            r.put("connections per second", num(count / seconds, "%,.0f"));
+            r.put("server CPU per handshake", num(cpu.serverPct / 100 * seconds / count * 1e6, "%.0f µs"));
+            r.put("server CPU / generator CPU while connecting",
+                    String.format(Locale.ROOT, "%.0f %% / %s", cpu.serverPct, cpu.generator()));
+            r.put("rest of the machine (% of one core)", info(cpu.restPct, "%.0f %%"));
+        }
+        return r;
+    }
+
     // ---------------------------------------------------------------- main
 
     interface ScenarioRun {
@@ -1707,12 +1765,13 @@ public class LoadGenerator {
               --server ws:PORT:PID:MEMPORT   the ws reference (memory read from http://127.0.0.1:MEMPORT/mem)
               --redis-pid PID                a cluster's Redis: its CPU gets a row of its own
               --quick                        smaller counts, a smoke check
-              --scenarios a,b,c,d            which scenarios to run (default all)
+              --scenarios a,b,c,d,e          which scenarios to run (default a,b,c,d)
               --subscribers N                subscribers in (a), (b) and (c) (default 500)
               --a-seconds S, --a-window W    length and window of the throughput runs (10 s, 64 messages)
               --b-subscribers N, --b-rate R  latency run: N subscribers, R messages/s (500 x 50/s)
               --c-messages N                 size of (c)'s 4 KiB burst (10 000)
               --d-connections N              idle connections in (d) (10 000)
+              --e-connections N              idle room connections in (e), one room each (10 000)
               --workers N                    selector threads (2)
               --path /herald/                the WebSocket path of the JVM servers, Herald (default /; ws keeps /)
             Servers must listen on 127.0.0.1; each scenario prints a Markdown table with the ratio of the first
@@ -1734,6 +1793,7 @@ public class LoadGenerator {
                 case "--b-rate" -> config.bRatePerSecond = Integer.parseInt(args[++i]);
                 case "--c-messages" -> config.cBurstMessages = Integer.parseInt(args[++i]);
                 case "--d-connections" -> config.dConnections = Integer.parseInt(args[++i]);
+                case "--e-connections" -> config.eConnections = Integer.parseInt(args[++i]);
                 case "--path" -> {
                     config.heraldPath = args[++i];
                     if (!config.heraldPath.startsWith("/") || config.heraldPath.matches(".*\\s.*")) {
@@ -1792,6 +1852,10 @@ public class LoadGenerator {
         if (chosen.contains("d")) {
             gen.runScenario(String.format(Locale.ROOT, "(d) memory per idle connection: %,d idle connections", config.dConnections),
                     gen::idle);
+        }
+        if (chosen.contains("e")) {
+            gen.runScenario(String.format(Locale.ROOT, "(e) idle room connections: %,d, one room each", config.eConnections),
+                    gen::idleRooms);
         }
     }
 }

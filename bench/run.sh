@@ -6,7 +6,7 @@
 #   bench/run.sh                 the full benchmark (30-60 minutes on 2 cores; (d) takes most of it)
 #   bench/run.sh --quick         smaller counts: a smoke check (about 2-3 minutes)
 #   bench/run.sh --profile       Herald alone under scenario (a) for 30 s with JFR, then its hot spots
-#   bench/run.sh --scenarios a,b only some of the scenarios
+#   bench/run.sh --scenarios a,b only some of the scenarios (e, idle room connections, only when named)
 #   bench/run.sh --cluster       also a cluster: one redis-server and two Herald nodes with --broker redis on it
 #                                (standalone only); each scenario runs against herald (one node, memory broker),
 #                                herald-cluster (subscribers split between the nodes, the publisher on node 1)
@@ -457,13 +457,16 @@ if [ -n "$FIRST" ]; then
     start_ws
     run_generator "$FIRST"
 fi
-if echo "$SCENARIOS" | tr ',' '\n' | grep -qx d; then
-    stop_servers
-    start_herald
-    if [ -n "$CLUSTER" ]; then start_cluster; fi
-    start_ws
-    run_generator d
-fi
+# (d) and (e) measure memory from an empty server: each gets a fresh pair.
+for MEMORY_SCENARIO in d e; do
+    if echo "$SCENARIOS" | tr ',' '\n' | grep -qx "$MEMORY_SCENARIO"; then
+        stop_servers
+        start_herald
+        if [ -n "$CLUSTER" ]; then start_cluster; fi
+        start_ws
+        run_generator "$MEMORY_SCENARIO"
+    fi
+done
 echo | tee -a "$OUT/results.md"
 # Which write path Herald took (it logs it once, with raw-frames): evidence of what was measured.
 WRITE_PATH=$(grep -m1 -oE '(frames are written|raw frames)[^]]*$' "$OUT/herald.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' || true)

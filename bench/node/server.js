@@ -7,6 +7,9 @@
 // - on connection: `Hey all, a new client has joined us` to every open client, the newcomer included;
 // - on text T from client n: `Client(n) said: T` to every open client, the sender included;
 // - binary frames close with 1003, as Herald does;
+// - /rooms/<room>?name=<name>: Herald's room semantics (protocol.md section 2), as much as scenario (e) needs: a
+//   `welcome` to the newcomer with the members, `joined` and `left` to the others, `publish` becomes a `message`
+//   with the room's next offset, to every member;
 // - GET http://127.0.0.1:<mem-port>/mem[?gc=1] answers process.memoryUsage() as JSON (after global.gc() when
 //   gc=1), plus the ws-level backlog (bufferedAmount), so the load generator can read heap and buffers.
 // Both listeners bind 127.0.0.1 only: the benchmark never leaves loopback.
@@ -30,12 +33,58 @@ const wss = new WebSocketServer({ host, port, maxPayload: 65536, clientTracking:
 
 function broadcast(text) {
   // The straightforward loop: ws's send() turns the string into a Buffer for every recipient.
-  wss.clients.forEach((c) => c.readyState === WebSocket.OPEN && c.send(text));
+  wss.clients.forEach((c) => !c.inRoom && c.readyState === WebSocket.OPEN && c.send(text));
+}
+
+const rooms = new Map(); // room name -> { members: Map(ws -> member), offset }
+
+function toRoom(room, frame, except) {
+  const text = JSON.stringify(frame);
+  room.members.forEach((member, c) => c !== except && c.readyState === WebSocket.OPEN && c.send(text));
+}
+
+function joinRoom(ws, n, url) {
+  const name = decodeURIComponent(url.pathname.slice('/rooms/'.length));
+  const member = { id: 'ws-' + n, name: url.searchParams.get('name') || 'anonymous' };
+  let room = rooms.get(name);
+  if (!room) {
+    room = { members: new Map(), offset: 0 };
+    rooms.set(name, room);
+  }
+  room.members.set(ws, member);
+  ws.inRoom = true; // the classic broadcast is not for room members, as on Herald
+  ws.on('error', () => {});
+  ws.on('message', (data, isBinary) => {
+    let frame;
+    try {
+      frame = isBinary ? null : JSON.parse(data.toString());
+    } catch (e) {
+      frame = null;
+    }
+    if (frame && frame.type === 'publish' && typeof frame.text === 'string') {
+      toRoom(room, { type: 'message', room: name, offset: ++room.offset, from: member, text: frame.text });
+    }
+  });
+  ws.on('close', () => {
+    room.members.delete(ws);
+    toRoom(room, { type: 'left', room: name, member, count: room.members.size });
+    if (room.members.size === 0) {
+      rooms.delete(name);
+    }
+  });
+  ws.send(JSON.stringify({ type: 'welcome', room: name, you: member, members: [...room.members.values()],
+    offset: room.offset, heartbeatSeconds: 25 }));
+  toRoom(room, { type: 'joined', room: name, member, count: room.members.size }, ws);
 }
 
 let numbers = 0;
-wss.on('connection', (ws) => {
+wss.on('connection', (ws, req) => {
   const n = ++numbers;
+  const url = new URL(req.url, 'http://' + host);
+  if (url.pathname.startsWith('/rooms/')) {
+    joinRoom(ws, n, url);
+    return;
+  }
   // Socket errors (a load generator resetting thousands of connections) end the connection; they are not bugs.
   ws.on('error', () => {});
   ws.on('message', (data, isBinary) => {

@@ -4,6 +4,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.websocket.Session;
 import jakarta.websocket.server.HandshakeRequest;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
@@ -41,18 +42,22 @@ final class RemoteAddresses {
         }
     };
 
+    private static final ClassValue<Optional<Method>> GET_REMOTE_ADDR = method("getRemoteAddr");
+    private static final ClassValue<Optional<Method>> GET_WEB_SOCKET_CHANNEL = method("getWebSocketChannel");
+    private static final ClassValue<Optional<Method>> GET_SOURCE_ADDRESS = method("getSourceAddress");
+
     private RemoteAddresses() {
     }
 
     /** The peer's IP address, or {@code null} when the runtime does not tell. */
     static String of(Session session) {
         try {
-            Object tyrus = invoke(session, "getRemoteAddr");
+            Object tyrus = invoke(session, GET_REMOTE_ADDR);
             if (tyrus instanceof String address) {
                 return address;
             }
-            Object channel = invoke(session, "getWebSocketChannel");
-            if (channel != null && invoke(channel, "getSourceAddress") instanceof InetSocketAddress address) {
+            Object channel = invoke(session, GET_WEB_SOCKET_CHANNEL);
+            if (channel != null && invoke(channel, GET_SOURCE_ADDRESS) instanceof InetSocketAddress address) {
                 return address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
             }
             if (session.getUserProperties().get(USER_PROPERTY) instanceof String address) {
@@ -81,11 +86,22 @@ final class RemoteAddresses {
         }
     }
 
-    private static Object invoke(Object target, String method) throws ReflectiveOperationException {
-        try {
-            return target.getClass().getMethod(method).invoke(target);
-        } catch (NoSuchMethodException e) {
-            return null;
-        }
+    private static Object invoke(Object target, ClassValue<Optional<Method>> method) throws ReflectiveOperationException {
+        Optional<Method> found = method.get(target.getClass());
+        return found.isPresent() ? found.get().invoke(target) : null;
+    }
+
+    /** The public no-argument method {@code name} of a class, looked up once per class (every handshake asks). */
+    private static ClassValue<Optional<Method>> method(String name) {
+        return new ClassValue<>() {
+            @Override
+            protected Optional<Method> computeValue(Class<?> type) {
+                try {
+                    return Optional.of(type.getMethod(name));
+                } catch (NoSuchMethodException absent) {
+                    return Optional.empty(); // not this runtime's class: the next way is tried
+                }
+            }
+        };
     }
 }
