@@ -25,4 +25,10 @@ class PayaraMicroDepartureIT extends DepartureSuite {
     protected URI base() {
         return ContainerDeployment.webSocketBase(deployed);
     }
+
+    /** Tyrus on this servlet container: see the suite, and README, Compatibility. */
+    @Override
+    protected boolean runtimeMayReopenALeaver() {
+        return true;
+    }
 }
