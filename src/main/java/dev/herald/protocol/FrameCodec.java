@@ -1,8 +1,9 @@
 package dev.herald.protocol;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParserFactory;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.bind.Jsonb;
@@ -13,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns room frames into JSON text and back with JSON-B. Decoding never throws: each way a frame can be
+ * Turns room frames into JSON text and back: JSON-B's forms, written by {@link OutboundJson} and read by JSON-B. Decoding never throws: each way a frame can be
  * wrong becomes an {@link Inbound.Rejected} with the documented error code.
  *
  * <p>Decoding first reads the frame with JSON-P to tell the error codes apart (not an object, unknown type,
@@ -31,14 +32,18 @@ public final class FrameCodec {
             "refresh", Set.of("token"));
 
     private final Jsonb jsonb = JsonbBuilder.create();
+    private final OutboundJson outbound = new OutboundJson();
+    /** Made once: {@code Json.createParser} looks the provider up (a service-loader search) on every call. */
+    private final JsonParserFactory parsers = JsonProvider.provider().createParserFactory(Map.of());
 
     /** One codec per class loader: a Jsonb is thread-safe and costly to build, so sessions share it. */
     public static FrameCodec shared() {
         return SHARED;
     }
 
+    /** The frame's JSON text: what JSON-B writes for it, written without JSON-B's per-call cost. */
     public String encode(Outbound frame) {
-        return jsonb.toJson(frame);
+        return outbound.write(frame);
     }
 
     public Inbound decode(String text) {
@@ -86,8 +91,8 @@ public final class FrameCodec {
     }
 
     /** The frame as one JSON object with nothing after it, or {@code null}. */
-    private static JsonObject readSingleObject(String text) {
-        try (JsonParser parser = Json.createParser(new StringReader(text))) {
+    private JsonObject readSingleObject(String text) {
+        try (JsonParser parser = parsers.createParser(new StringReader(text))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 return null;
             }

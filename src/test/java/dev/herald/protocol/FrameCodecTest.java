@@ -4,14 +4,60 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class FrameCodecTest {
 
     private final FrameCodec codec = FrameCodec.shared();
+
+    private static final Jsonb JSONB = JsonbBuilder.create();
+
+    /** Each frame type with every optional field absent and present, and text that needs escaping. */
+    static Stream<Outbound> everyFrameShape() {
+        Member ann = new Member("n1-1", "ann");
+        Member odd = new Member("n1-2", "\"quoted\" \\ back/slash \u0001\u001f tab\t line\n é 😀 \u2028");
+        List<Member> withANull = Arrays.asList(ann, null, odd);
+        return Stream.of(
+                new Outbound.Welcome("lobby", ann, List.of(ann, odd), 0, 25, "e1", null, null),
+                new Outbound.Welcome("lobby", odd, List.of(), Long.MAX_VALUE, 0, null, false, 0),
+                new Outbound.Welcome("lobby", null, null, 9, 25, "e1", true, 3),
+                new Outbound.Welcome("lobby", ann, withANull, 1, 1, "e", null, 2),
+                new Outbound.Joined("room/with \"odd\" name", odd, 2),
+                new Outbound.Joined(null, null, 0),
+                new Outbound.Message("lobby", 7, ann, "hello", "2026-11-30T10:00:00.000Z", null),
+                new Outbound.Message("lobby", -1, odd, odd.name(), "ts", "key \"k\""),
+                new Outbound.Message(null, 0, null, null, null, null),
+                new Outbound.Left("lobby", ann, "closed", 1),
+                new Outbound.Left(null, null, null, -5),
+                new Outbound.Ack("r1", 7),
+                new Outbound.Ack(null, 0),
+                new Outbound.Presence("lobby", List.of(ann, odd)),
+                new Outbound.Presence("lobby", withANull),
+                new Outbound.Presence(null, null),
+                new Outbound.Pong("p\u0000ing"),
+                new Outbound.Pong(null),
+                new Outbound.Refreshed(1_790_000_000L),
+                new Outbound.Refreshed(null),
+                new Outbound.Direct(ann, "from the operator\r\n"),
+                new Outbound.Direct(null, null),
+                new Outbound.Error(ErrorCode.BAD_JSON, "a frame must be one JSON object", "r\"1"),
+                Outbound.Error.dropped(12),
+                new Outbound.Error(null, null, null, null));
+    }
+
+    @ParameterizedTest
+    @MethodSource("everyFrameShape")
+    void writesEveryFrameExactlyAsJsonbDoes(Outbound frame) {
+        assertEquals(JSONB.toJson(frame), codec.encode(frame));
+    }
 
     @Test
     void encodesTypeFirstAndOmitsNulls() {
