@@ -41,6 +41,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +85,8 @@ public class LoadGenerator {
         // (d) idle connections
         int dConnections = 10_000;
         int eConnections = 10_000;
+        int eStorms = 2;                  // (e): 1 measures only the first (cold) storm
+        Path eHold;                       // (e): with all connected, write <name>.ready here and wait for "release"
         // Connecting N classic clients makes the server send N(N+1)/2 join announcements (50 million for
         // 10 000): at 50 000-100 000 deliveries per second that alone takes 8-17 minutes per server on 2 cores.
         double dConnectSeconds = 1500;
@@ -1627,47 +1630,113 @@ public class LoadGenerator {
 
     /**
      * (e) what a connection costs when nothing is broadcast: eConnections clients, each alone in a room of its own
-     * ({@code rooms/idle-<i>?name=c<i>}), each receiving only its welcome. Heap after GC and RSS per connection, the
+     * ({@code rooms/idle-<server name>-<i>?name=c<i>}), each receiving only its welcome. Heap after GC and RSS per connection, the
      * connect rate, and the server's CPU per handshake (its CPU time while connecting, divided by the handshakes).
+     * The first storm is the server's first handshakes, so its CPU includes the JIT compiling the handshake path;
+     * once every client has left, a second storm of as many new clients (rooms {@code warm-…}) measures what a
+     * running server spends.
      */
     Result idleRooms(Target target) throws IOException {
         Result r = new Result();
-        try (Scenario s = new Scenario(target, config); MemoryProbe probe = new MemoryProbe(target)) {
-            long heap0 = probe.heapUsed(true);
-            LockSupport.parkNanos(1_000_000_000L); // RSS after the GC's uncommit, as in (d)
-            long rss0 = probe.status("VmRSS");
-            int count = config.eConnections;
-            String base = target.path();
-            long t0 = System.nanoTime();
-            CpuWindow cpu = new CpuWindow(target, config.redisPid, s.threads());
-            List<Conn> idle = s.connect(Role.IDLE, count, config.dConnectSeconds, 0,
-                    i -> base + "rooms/idle-" + i + "?name=c" + i);
-            long deadline = t0 + (long) (config.dConnectSeconds * 1e9);
-            boolean allWelcomed = waitUntil(() -> s.joins() >= count, deadline);
-            long t1 = System.nanoTime();
-            cpu.stop(s.threads());
-            double seconds = (t1 - t0) / 1e9;
-            LockSupport.parkNanos(1_000_000_000L);
-            long heap1 = probe.heapUsed(true);
-            LockSupport.parkNanos(1_000_000_000L);
-            long rss1 = probe.status("VmRSS");
-            long open = idle.stream().filter(c -> c.open && !c.closed).count();
-            r.put("idle room connections open when measured", info(open, "%,.0f"));
-            r.put("closed by the server while connecting", closedSummary(idle));
-            r.put(String.format(Locale.ROOT, "welcomes received (of %,d)", count),
-                    info(s.joins(), "%,.0f") + (allWelcomed ? "" : " (timed out)"));
-            r.put("heap after GC: empty / with them", mib(heap0) + " / " + mib(heap1));
-            r.put("heap per idle connection", num((heap1 - heap0) / (double) Math.max(1, open) / 1024, "%.1f KiB"));
-            r.put("RSS: empty / with them", mib(rss0) + " / " + mib(rss1));
-            r.put("RSS per idle connection", num((rss1 - rss0) / (double) Math.max(1, open) / 1024, "%.1f KiB"));
-            r.put("time to connect and be welcomed", info(seconds, "%.1f s"));
-            r.put("connections per second", num(count / seconds, "%,.0f"));
-            r.put("server CPU per handshake", num(cpu.serverPct / 100 * seconds / count * 1e6, "%.0f µs"));
-            r.put("server CPU / generator CPU while connecting",
-                    String.format(Locale.ROOT, "%.0f %% / %s", cpu.serverPct, cpu.generator()));
-            r.put("rest of the machine (% of one core)", info(cpu.restPct, "%.0f %%"));
+        int count = config.eConnections;
+        try (MemoryProbe probe = new MemoryProbe(target)) {
+            Storm first;
+            try (Scenario s = new Scenario(target, config)) {
+                long heap0 = probe.heapUsed(true);
+                LockSupport.parkNanos(1_000_000_000L); // RSS after the GC's uncommit, as in (d)
+                long rss0 = probe.status("VmRSS");
+                first = storm(s, target, "idle");
+                LockSupport.parkNanos(1_000_000_000L);
+                long heap1 = probe.heapUsed(true);
+                LockSupport.parkNanos(1_000_000_000L);
+                long rss1 = probe.status("VmRSS");
+                r.put("idle room connections open when measured", info(first.open, "%,.0f"));
+                r.put("closed by the server while connecting", first.closed);
+                r.put(String.format(Locale.ROOT, "welcomes received (of %,d)", count), first.welcomes);
+                r.put("heap after GC: empty / with them", mib(heap0) + " / " + mib(heap1));
+                r.put("heap per idle connection", num((heap1 - heap0) / (double) Math.max(1, first.open) / 1024, "%.1f KiB"));
+                r.put("RSS: empty / with them", mib(rss0) + " / " + mib(rss1));
+                r.put("RSS per idle connection", num((rss1 - rss0) / (double) Math.max(1, first.open) / 1024, "%.1f KiB"));
+                if (config.eHold != null) {
+                    hold(target, first);
+                }
+            }
+            if (config.eStorms < 2) {
+                r.put("time to connect and be welcomed", info(first.seconds, "%.1f s"));
+                r.put("connections per second", num(count / first.seconds, "%,.0f"));
+                r.put("server CPU per handshake", num(first.cpuPerHandshakeMicros(count), "%.0f µs"));
+                r.put("server CPU / generator CPU while connecting",
+                        String.format(Locale.ROOT, "%.0f %% / %s", first.cpu.serverPct, first.cpu.generator()));
+                r.put("rest of the machine (% of one core)", info(first.cpu.restPct, "%.0f %%"));
+                return r;
+            }
+            // Scenario.close closed every client; the server's side of the closes takes a moment.
+            LockSupport.parkNanos(5_000_000_000L);
+            Storm second;
+            try (Scenario s = new Scenario(target, config)) {
+                second = storm(s, target, "warm");
+                r.put("second storm: closed by the server / welcomes", second.closed + " / " + second.welcomes);
+            }
+            r.put("time to connect and be welcomed: first storm / second", info(first.seconds, "%.1f s") + " / "
+                    + info(second.seconds, "%.1f s"));
+            r.put("connections per second, first storm (cold server)", num(count / first.seconds, "%,.0f"));
+            r.put("connections per second, second storm (warm)", num(count / second.seconds, "%,.0f"));
+            r.put("server CPU per handshake, first storm (cold server)", num(first.cpuPerHandshakeMicros(count), "%.0f µs"));
+            r.put("server CPU per handshake, second storm (warm)", num(second.cpuPerHandshakeMicros(count), "%.0f µs"));
+            r.put("server CPU / generator CPU while connecting: first / second", String.format(Locale.ROOT,
+                    "%.0f %% / %s; %.0f %% / %s", first.cpu.serverPct, first.cpu.generator(), second.cpu.serverPct,
+                    second.cpu.generator()));
+            r.put("rest of the machine (% of one core), first / second",
+                    String.format(Locale.ROOT, "%.0f %% / %.0f %%", first.cpu.restPct, second.cpu.restPct));
         }
         return r;
+    }
+
+    /**
+     * (e) with --e-hold DIR: several generators, each against one node of a cluster, hold their clients until every
+     * one of them is connected, so that run.sh can measure the whole cluster at once. Writes DIR/NAME.ready (the
+     * count still open, and the storm's first handshake and last welcome in epoch milliseconds) and waits, at most
+     * dConnectSeconds, for DIR/release.
+     */
+    void hold(Target target, Storm storm) throws IOException {
+        long open = storm.open();
+        Path ready = config.eHold.resolve(target.name() + ".ready");
+        Files.writeString(config.eHold.resolve(target.name() + ".tmp"),
+                open + " " + storm.startMillis() + " " + (storm.startMillis() + Math.round(storm.seconds() * 1000)) + "\n");
+        Files.move(config.eHold.resolve(target.name() + ".tmp"), ready, StandardCopyOption.ATOMIC_MOVE);
+        System.err.printf(Locale.ROOT, "  (e): %s holds %,d connections until %s exists%n", target.name(), open,
+                config.eHold.resolve("release"));
+        long deadline = System.nanoTime() + (long) (config.dConnectSeconds * 1e9);
+        if (!waitUntil(() -> Files.exists(config.eHold.resolve("release")), deadline)) {
+            System.err.println("  (e): no release before the deadline; going on");
+        }
+    }
+
+    /** One storm of (e): how long it took, the CPU it cost, and what the clients got. */
+    record Storm(long startMillis, double seconds, CpuWindow cpu, long open, String closed, String welcomes) {
+        double cpuPerHandshakeMicros(int handshakes) {
+            return cpu.serverPct / 100 * seconds / handshakes * 1e6;
+        }
+    }
+
+    /**
+     * Connects eConnections clients, each to room {@code <prefix>-<server name>-<i>}, and waits until each has its
+     * welcome. The server's name keeps the rooms of generators against different nodes of one cluster apart.
+     */
+    Storm storm(Scenario s, Target target, String prefix) throws IOException {
+        int count = config.eConnections;
+        String base = target.path();
+        long startMillis = System.currentTimeMillis();
+        long t0 = System.nanoTime();
+        CpuWindow cpu = new CpuWindow(target, config.redisPid, s.threads());
+        List<Conn> idle = s.connect(Role.IDLE, count, config.dConnectSeconds, 0,
+                i -> base + "rooms/" + prefix + "-" + target.name() + "-" + i + "?name=c" + i);
+        boolean allWelcomed = waitUntil(() -> s.joins() >= count, t0 + (long) (config.dConnectSeconds * 1e9));
+        long t1 = System.nanoTime();
+        cpu.stop(s.threads());
+        long open = idle.stream().filter(c -> c.open && !c.closed).count();
+        return new Storm(startMillis, (t1 - t0) / 1e9, cpu, open, closedSummary(idle),
+                info(s.joins(), "%,.0f") + (allWelcomed ? "" : " (timed out)"));
     }
 
     // ---------------------------------------------------------------- main
@@ -1772,6 +1841,9 @@ public class LoadGenerator {
               --c-messages N                 size of (c)'s 4 KiB burst (10 000)
               --d-connections N              idle connections in (d) (10 000)
               --e-connections N              idle room connections in (e), one room each (10 000)
+              --e-storms 1|2                 (e): the cold storm only, or a second (warm) one after it (2)
+              --e-hold DIR                   (e): once connected, write DIR/<server name>.ready and wait for
+                                             DIR/release (run.sh --spread: the whole cluster measured at once)
               --workers N                    selector threads (2)
               --path /herald/                the WebSocket path of the JVM servers, Herald (default /; ws keeps /)
             Servers must listen on 127.0.0.1; each scenario prints a Markdown table with the ratio of the first
@@ -1794,6 +1866,8 @@ public class LoadGenerator {
                 case "--c-messages" -> config.cBurstMessages = Integer.parseInt(args[++i]);
                 case "--d-connections" -> config.dConnections = Integer.parseInt(args[++i]);
                 case "--e-connections" -> config.eConnections = Integer.parseInt(args[++i]);
+                case "--e-storms" -> config.eStorms = Integer.parseInt(args[++i]);
+                case "--e-hold" -> config.eHold = Path.of(args[++i]);
                 case "--path" -> {
                     config.heraldPath = args[++i];
                     if (!config.heraldPath.startsWith("/") || config.heraldPath.matches(".*\\s.*")) {

@@ -12,6 +12,10 @@
 #                                herald-cluster (subscribers split between the nodes, the publisher on node 1)
 #                                and ws. With --profile: herald and herald-cluster under (a) for 30 s each, every
 #                                node recording JFR, then each one's hot spots and Redis's CPU and command stats
+#   bench/run.sh --spread N      (e) at N idle room connections spread over a cluster: one redis-server and as many
+#                                standalone nodes as N needs at 15 000 each (a process may open 20 000 files here),
+#                                one generator per node; then the same over as many ws processes. The whole cluster
+#                                is measured while every connection is open (standalone only)
 #   bench/run.sh -- ARGS...      extra LoadGenerator arguments, e.g. -- --d-connections 4000
 #   bench/run.sh --runtime R     where Herald runs: standalone (default: Tyrus on Grizzly, from target/classes),
 #                                payara (target/herald.war on Payara Micro 6) or wildfly (the WAR on WildFly 39);
@@ -20,6 +24,7 @@
 # Environment: HERALD_BENCH_FLAGS replaces Herald's flags below (on every node, with --cluster);
 # HERALD_BENCH_JAVA_OPTS adds JVM options (on WildFly it becomes JAVA_OPTS, which replaces bin/standalone.conf's
 # defaults, -Xmx512m among them).
+# HERALD_BENCH_SPREAD_PER_PROCESS (--spread): connections per process, 15 000 unless set.
 # HERALD_BENCH_WAR (payara, wildfly): deploy this WAR instead of target/herald.war, e.g. one built from another
 # commit, so that two builds can be measured alternately without rebuilding.
 # Servers (and Redis) bind 127.0.0.1 only, every step has a time limit, and the servers are stopped on any exit.
@@ -32,6 +37,7 @@ mkdir -p "$OUT"
 QUICK=""
 PROFILE=""
 CLUSTER=""
+SPREAD=""
 SCENARIOS=a,b,c,d
 RUNTIME=standalone
 EXTRA=()
@@ -40,6 +46,7 @@ while [ $# -gt 0 ]; do
         --quick) QUICK=--quick ;;
         --profile) PROFILE=1 ;;
         --cluster) CLUSTER=1 ;;
+        --spread) SPREAD=$2; shift ;;
         --scenarios) SCENARIOS=$2; shift ;;
         --) shift; EXTRA=("$@"); break ;;
         --runtime) RUNTIME=$2; shift ;;
@@ -58,8 +65,11 @@ fi
 if [ -n "$CLUSTER" ] && [ "$RUNTIME" != standalone ]; then
     echo "run.sh: --cluster runs standalone nodes only" >&2; exit 2
 fi
-if [ -n "$CLUSTER" ] && ! command -v redis-server >/dev/null; then
-    echo "run.sh: --cluster needs redis-server (Debian: apt-get install redis-server)" >&2; exit 2
+if [ -n "$SPREAD" ] && { [ "$RUNTIME" != standalone ] || [ -n "$PROFILE$CLUSTER" ]; }; then
+    echo "run.sh: --spread runs standalone nodes, without --profile or --cluster" >&2; exit 2
+fi
+if [ -n "$CLUSTER$SPREAD" ] && ! command -v redis-server >/dev/null; then
+    echo "run.sh: --cluster and --spread need redis-server (Debian: apt-get install redis-server)" >&2; exit 2
 fi
 
 # The limits Herald needs for a benchmark, and why:
@@ -198,14 +208,7 @@ start_cluster() {
     while [ $# -gt 0 ] && [ "$1" != -- ]; do node1+=("$1"); shift; done
     [ $# -gt 0 ] && shift
     node2=("$@")
-    rm -rf "$OUT/redis"
-    mkdir -p "$OUT/redis"
-    REDIS_PORT=$(free_base 0)
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$PWD/$OUT/redis" \
-        > "$OUT/redis.log" 2>&1 &
-    REDIS_PID=$!
-    PIDS+=("$REDIS_PID")
-    await_line "$OUT/redis.log" 'Ready to accept connections' 30 "$REDIS_PID" >/dev/null
+    start_redis
     local url="redis://127.0.0.1:$REDIS_PORT/0"
     launch_standalone "$OUT/herald-node1.log" "--broker redis --redis-url $url" "${node1[@]}"
     NODE1_PID=$STARTED_PID
@@ -220,6 +223,18 @@ start_cluster() {
     CLUSTER_ARGS=(--server "herald-cluster:$NODE1_PORT,$NODE2_PORT:$NODE1_PID,$NODE2_PID" --redis-pid "$REDIS_PID")
 }
 CLUSTER_ARGS=()
+
+# A redis-server of its own, no persistence, its directory under target/bench. Sets REDIS_PID and REDIS_PORT.
+start_redis() {
+    rm -rf "$OUT/redis"
+    mkdir -p "$OUT/redis"
+    REDIS_PORT=$(free_base 0)
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$PWD/$OUT/redis" \
+        > "$OUT/redis.log" 2>&1 &
+    REDIS_PID=$!
+    PIDS+=("$REDIS_PID")
+    await_line "$OUT/redis.log" 'Ready to accept connections' 30 "$REDIS_PID" >/dev/null
+}
 
 # A process's CPU time so far (utime + stime), in seconds, from /proc/PID/stat.
 cpu_seconds() {
@@ -407,18 +422,123 @@ fi
 echo "== installing the ws reference server (npm ci)" >&2
 (cd bench/node && timeout 300 npm ci --no-audit --no-fund --loglevel=error >&2)
 
+# $1: its log (default target/bench/ws.log). Sets WS_PID, WS_PORT and MEM_PORT.
 start_ws() {
-    (cd bench/node && exec node --expose-gc server.js --port 0 --mem-port 0) > "$OUT/ws.log" 2>&1 &
+    local log=${1:-$OUT/ws.log}
+    (cd bench/node && exec node --expose-gc server.js --port 0 --mem-port 0) > "$log" 2>&1 &
     WS_PID=$!
     PIDS+=("$WS_PID")
-    WS_PORT=$(await_line "$OUT/ws.log" 'listening on ws://127\.0\.0\.1:[0-9]+' 60 "$WS_PID" | grep -oE '[0-9]+$')
-    MEM_PORT=$(await_line "$OUT/ws.log" 'http://127\.0\.0\.1:[0-9]+/mem' 60 "$WS_PID" | grep -oE ':[0-9]+' | tr -d :)
+    WS_PORT=$(await_line "$log" 'listening on ws://127\.0\.0\.1:[0-9]+' 60 "$WS_PID" | grep -oE '[0-9]+$')
+    MEM_PORT=$(await_line "$log" 'http://127\.0\.0\.1:[0-9]+/mem' 60 "$WS_PID" | grep -oE ':[0-9]+' | tr -d :)
 }
 
 stop_servers() {
     cleanup
     PIDS=()
 }
+
+# --spread N: (e) with N idle room connections over a cluster. A process may open at most `ulimit -Hn` files here
+# (20 000), Herald and generator alike, so N is cut into processes of at most 15 000 connections: that many Herald
+# nodes on one redis-server, one generator per node, each holding its connections (--e-hold) until all are
+# connected; the whole cluster is then measured at once: each process's RSS, Redis's memory, and the cluster's own
+# answer to "which rooms exist" (GET /api/rooms on node 1, which asks every other node through Redis). The same
+# then runs over as many ws processes: ws has no cluster, but here each client is alone in its room, so
+# independent processes serve the very same frames.
+if [ -n "$SPREAD" ]; then
+    PER_PROCESS=${HERALD_BENCH_SPREAD_PER_PROCESS:-15000}
+    LIMIT=1800
+    PROCESSES=$(( (SPREAD + PER_PROCESS - 1) / PER_PROCESS ))
+    PER=$(( SPREAD / PROCESSES ))
+    TOTAL=$(( PER * PROCESSES ))
+    HOLD=$PWD/$OUT/spread-hold
+    API_KEY=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
+    echo "== compiling the generator once (javac), for $PROCESSES generator processes" >&2
+    rm -rf "$OUT/generator" && mkdir -p "$OUT/generator"
+    javac -d "$OUT/generator" bench/LoadGenerator.java
+    rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+    # spread_round LABEL SPEC...: one generator per server SPEC (name:port:pid[:memport]), measured at the barrier.
+    spread_round() {
+        local label=$1 spec k=0 i g gens=() rss sum_rss=0 open sum_open=0 first=0 last=0 start end
+        shift
+        rm -rf "$HOLD" && mkdir -p "$HOLD"
+        for spec in "$@"; do
+            k=$((k + 1))
+            timeout "$LIMIT" java -cp "$OUT/generator" LoadGenerator --scenarios e --e-storms 1 --e-connections "$PER" \
+                --e-hold "$HOLD" --server "$spec" > "$OUT/spread-$label-$k.md" 2> "$OUT/spread-$label-$k.log" &
+            gens+=("$!")
+            PIDS+=("$!")
+        done
+        for ((i = 0; i < LIMIT; i++)); do
+            [ "$(find "$HOLD" -name '*.ready' | wc -l)" -ge "$#" ] && break
+            for g in "${gens[@]}"; do
+                kill -0 "$g" 2>/dev/null || { echo "run.sh: generator $g ended before the barrier; $OUT/spread-$label-*.log" >&2; return 1; }
+            done
+            sleep 1
+        done
+        {
+            echo
+            echo "#### $label: $TOTAL idle room connections over $# processes, all open at once"
+            echo
+            echo "| process | connections open | RSS |"
+            echo "|---|---|---|"
+            k=0
+            for spec in "$@"; do
+                k=$((k + 1))
+                read -r open start end < "$HOLD/$(echo "$spec" | cut -d: -f1).ready"
+                rss=$(rss_kib "$(echo "$spec" | cut -d: -f3)")
+                sum_open=$((sum_open + open))
+                sum_rss=$((sum_rss + rss))
+                [ "$first" = 0 ] || [ "$start" -lt "$first" ] && first=$start
+                [ "$end" -gt "$last" ] && last=$end
+                echo "| $(echo "$spec" | cut -d: -f1) | $open | $(awk -v k="$rss" 'BEGIN {printf "%.1f MiB", k / 1024}') |"
+            done
+            if [ "$label" = herald-cluster ]; then
+                rss=$(rss_kib "$REDIS_PID")
+                sum_rss=$((sum_rss + rss))
+                echo "| redis-server | $(timeout 10 redis-cli -p "$REDIS_PORT" DBSIZE 2>/dev/null || echo '?') keys | $(awk -v k="$rss" 'BEGIN {printf "%.1f MiB", k / 1024}') |"
+            fi
+            echo
+            echo "- connections open, all processes: $sum_open of $TOTAL"
+            awk -v r="$sum_rss" -v n="$sum_open" 'BEGIN {printf "- RSS, all processes%s: %.0f MiB, %.1f KiB per connection\n", "", r / 1024, r / n}'
+            awk -v n="$sum_open" -v a="$first" -v b="$last" 'BEGIN {printf "- from the first handshake to the last welcome: %.1f s, %.0f connections per second\n", (b - a) / 1000, n * 1000 / (b - a)}'
+            if [ "$label" = herald-cluster ]; then
+                local rooms
+                rooms=$(timeout 120 curl -s --max-time 100 -H "Authorization: Bearer $API_KEY" "http://127.0.0.1:${NODE_PORTS[0]}/api/rooms" | grep -o '"room":' | wc -l)
+                echo "- GET /api/rooms on node 1 (it asks every node through Redis): $rooms rooms"
+            fi
+        } | tee -a "$OUT/results.md"
+        touch "$HOLD/release"
+        for g in "${gens[@]}"; do wait "$g" || true; done
+        for ((k = 1; k <= $#; k++)); do tee -a "$OUT/results.md" < "$OUT/spread-$label-$k.md"; done
+    }
+    {
+        echo "# Herald vs ws, (e) spread: $TOTAL idle room connections, $(date -u +%Y-%m-%dT%H:%MZ)"
+        echo
+        echo '```'
+        machine
+        echo "Node: $(node --version), ws $(node -p "require('./bench/node/node_modules/ws/package.json').version")"
+        echo "herald-cluster: $PROCESSES standalone nodes with --broker redis on one $(redis-server --version | sed -E 's/.* v=([^ ]+).*/redis-server \1/'); ws: $PROCESSES independent processes; $PER connections each, one generator process per server"
+        echo "command: bench/run.sh --spread $SPREAD${EXTRA[*]:+ -- ${EXTRA[*]}}"
+        echo '```'
+    } | tee "$OUT/results.md"
+    start_redis
+    NODE_SPECS=()
+    NODE_PORTS=()
+    for ((k = 1; k <= PROCESSES; k++)); do
+        HERALD_API_KEY=$API_KEY launch_standalone "$OUT/herald-node$k.log" "--broker redis --redis-url redis://127.0.0.1:$REDIS_PORT/0"
+        NODE_SPECS+=("herald-node$k:$STARTED_PORT:$STARTED_PID")
+        NODE_PORTS+=("$STARTED_PORT")
+    done
+    spread_round herald-cluster "${NODE_SPECS[@]}"
+    stop_servers
+    WS_SPECS=()
+    for ((k = 1; k <= PROCESSES; k++)); do
+        start_ws "$OUT/ws$k.log"
+        WS_SPECS+=("ws$k:$WS_PORT:$WS_PID:$MEM_PORT")
+    done
+    spread_round ws "${WS_SPECS[@]}"
+    exit 0
+fi
 
 {
     echo "# Herald vs ws, $(date -u +%Y-%m-%dT%H:%MZ)${QUICK:+ (quick)}"
