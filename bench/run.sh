@@ -594,7 +594,7 @@ for MEMORY_SCENARIO in d e; do
 done
 echo | tee -a "$OUT/results.md"
 # Which write path Herald took (it logs it once, with raw-frames): evidence of what was measured.
-WRITE_PATH=$(grep -m1 -oE '(frames are written|frames to [^ ]+ go through|raw frames)[^]]*$' "$HERALD_LOG" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' || true)
+WRITE_PATH=$(grep -m1 -oE '(frames are written|frames to [^ ]+ go through|raw frames)[^]]*' "$HERALD_LOG" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' || true)
 echo "Herald's log on its write path: ${WRITE_PATH:-(no line about it)}" | tee -a "$OUT/results.md"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/results.md"
 if [ -n "$CLUSTER" ]; then
