@@ -1128,9 +1128,17 @@ public class LoadGenerator {
         final List<JMXConnector> jmx = new ArrayList<>();
         final List<MemoryMXBean> memory = new ArrayList<>();
 
-        MemoryProbe(Target target) throws IOException {
+        MemoryProbe(Target target) {
             this.target = target;
-            if (target.isJvm()) {
+        }
+
+        /**
+         * The JVM's MemoryMXBeans, attached on first use: only the heap needs them, and RSS (all that (f) reads) does
+         * not. Open Liberty's JVM refuses the attach API's management agent (it cannot load Liberty's own platform
+         * MBean server builder), so there (c), (d) and (e) fail while (f) runs.
+         */
+        synchronized List<MemoryMXBean> memory() throws IOException {
+            if (memory.isEmpty()) {
                 for (long pid : target.pids()) {
                     try {
                         // The attach API starts the JVM's local management agent (bound to loopback), so Herald
@@ -1145,17 +1153,19 @@ public class LoadGenerator {
                                 MemoryMXBean.class));
                     } catch (Exception e) {
                         close();
+                        memory.clear(); // a cluster's nodes all or none
                         throw new IOException("cannot attach to JVM " + pid + ": " + e, e);
                     }
                 }
             }
+            return memory;
         }
 
         /** Heap in use, in bytes, after a full GC if {@code gc}; for ws, V8's heapUsed (after gc() twice). */
         long heapUsed(boolean gc) throws IOException {
             if (target.isJvm()) {
                 long used = 0;
-                for (MemoryMXBean m : memory) {
+                for (MemoryMXBean m : memory()) {
                     if (gc) {
                         m.gc();
                         m.gc();
@@ -1248,6 +1258,7 @@ public class LoadGenerator {
                     // the server may already be gone
                 }
             }
+            jmx.clear();
         }
     }
 
