@@ -82,6 +82,13 @@ public class LoadGenerator {
         int cStalledRcvbuf = 4096;
         // 10 000 x 4 KiB to 500 subscribers is 20 GB of deliveries: minutes at 20 000-70 000 deliveries per second.
         double cBurstSeconds = 900;
+        // (f) a paced stream of 4 KiB messages with a stalled client (issue 12): 100 x 500/s x 4 KiB, 200 MB/s of
+        // deliveries, for the healthy subscribers to get in full while one more subscriber never reads
+        int fSubscribers = 100;
+        int fMessageBytes = 4096;
+        int fRatePerSecond = 500;
+        double fWarmupSeconds = 3;
+        double fSeconds = 20;
         // (d) idle connections
         int dConnections = 10_000;
         int eConnections = 10_000;
@@ -108,6 +115,9 @@ public class LoadGenerator {
             bSeconds = 3;
             cBurstMessages = 1_000;
             cBurstSeconds = 120;
+            fSubscribers = 20;
+            fWarmupSeconds = 1;
+            fSeconds = 5;
             dConnections = 1_000;
             eConnections = 1_000;
             dConnectSeconds = 120;
@@ -1121,9 +1131,17 @@ public class LoadGenerator {
         final List<JMXConnector> jmx = new ArrayList<>();
         final List<MemoryMXBean> memory = new ArrayList<>();
 
-        MemoryProbe(Target target) throws IOException {
+        MemoryProbe(Target target) {
             this.target = target;
-            if (target.isJvm()) {
+        }
+
+        /**
+         * The JVM's MemoryMXBeans, attached on first use: only the heap needs them, and RSS (all that (f) reads) does
+         * not. Open Liberty's JVM refuses the attach API's management agent (it cannot load Liberty's own platform
+         * MBean server builder), so there (c), (d) and (e) fail while (f) runs.
+         */
+        synchronized List<MemoryMXBean> memory() throws IOException {
+            if (memory.isEmpty()) {
                 for (long pid : target.pids()) {
                     try {
                         // The attach API starts the JVM's local management agent (bound to loopback), so Herald
@@ -1138,17 +1156,19 @@ public class LoadGenerator {
                                 MemoryMXBean.class));
                     } catch (Exception e) {
                         close();
+                        memory.clear(); // a cluster's nodes all or none
                         throw new IOException("cannot attach to JVM " + pid + ": " + e, e);
                     }
                 }
             }
+            return memory;
         }
 
         /** Heap in use, in bytes, after a full GC if {@code gc}; for ws, V8's heapUsed (after gc() twice). */
         long heapUsed(boolean gc) throws IOException {
             if (target.isJvm()) {
                 long used = 0;
-                for (MemoryMXBean m : memory) {
+                for (MemoryMXBean m : memory()) {
                     if (gc) {
                         m.gc();
                         m.gc();
@@ -1241,6 +1261,7 @@ public class LoadGenerator {
                     // the server may already be gone
                 }
             }
+            jmx.clear();
         }
     }
 
@@ -1524,21 +1545,7 @@ public class LoadGenerator {
             sampler.stopSampling();
             long hwm = peakReset ? probe.status("VmHWM") : sampler.maxRss;
             long heapAfter = probe.retained(true); // after GC, the stalled client still connected
-            String held = "";
-            if (!target.isJvm()) {
-                Map<String, Long> m = probe.nodeMemory(false);
-                held = "; server-side backlog " + mib(m.getOrDefault("totalBuffered", 0L)) + " (bufferedAmount)";
-            }
-            // What happened to the stalled client: read what the server left in its socket, for up to 5 s.
-            long bytesBefore = stalled.bytesIn;
-            s.onWorker(stalled, c -> c.worker.drain(c));
-            long drainEnd = System.nanoTime() + 5_000_000_000L;
-            waitUntil(() -> stalled.closed, drainEnd);
-            String fate = !stalled.closed ? "still open"
-                    : stalled.closeCode > 0 ? "closed " + stalled.closeCode + " " + stalled.closeReason
-                    : stalled.closeReason.contains("reset")
-                    ? "connection reset by the server; no close frame reached it" : stalled.closeReason;
-            fate += String.format(Locale.ROOT, " (read %s when drained)%s", mib(stalled.bytesIn - bytesBefore), held);
+            String fate = stalledFate(s, stalled, probe);
             double burstRate = burstDeliveries / ((t1 - t0) / 1e9);
             double rate = (d2 - d1) / ((t3 - t2) / 1e9);
             Double a = lastThroughput.get(target.name());
@@ -1566,6 +1573,100 @@ public class LoadGenerator {
                     burstCpu.restPct, cpu.restPct));
             r.put("lost or out of order (healthy)", (burstComplete && complete ? "" : "INCOMPLETE; ")
                     + s.sum(w -> w.vOrderErrors) + " out of order, " + s.sum(w -> w.vClosedHealthy) + " subscribers closed");
+            checkHealthy(subs, r);
+        }
+        return r;
+    }
+
+    /**
+     * What the server did with a stalled client: its socket is read again for up to 5 s, which finds a close code, a
+     * reset, or "still open" with the bytes the server had left in it; for ws, also what ws still buffers for it.
+     */
+    static String stalledFate(Scenario s, Conn stalled, MemoryProbe probe) throws IOException {
+        String held = "";
+        if (!s.target.isJvm()) {
+            Map<String, Long> m = probe.nodeMemory(false);
+            held = "; server-side backlog " + mib(m.getOrDefault("totalBuffered", 0L)) + " (bufferedAmount)";
+        }
+        long bytesBefore = stalled.bytesIn;
+        s.onWorker(stalled, c -> c.worker.drain(c));
+        long drainEnd = System.nanoTime() + 5_000_000_000L;
+        waitUntil(() -> stalled.closed, drainEnd);
+        String fate = !stalled.closed ? "still open"
+                : stalled.closeCode > 0 ? "closed " + stalled.closeCode + " " + stalled.closeReason
+                : stalled.closeReason.contains("reset")
+                ? "connection reset by the server; no close frame reached it" : stalled.closeReason;
+        return fate + String.format(Locale.ROOT, " (read %s when drained)%s", mib(stalled.bytesIn - bytesBefore), held);
+    }
+
+    /**
+     * (f) a paced stream with a stalled client (issue 12): fSubscribers healthy subscribers get fMessageBytes
+     * messages at fRatePerSecond for fSeconds, after a warm-up, while one more subscriber (SO_RCVBUF as in (c)) never
+     * reads after its handshake. Healthy subscribers must get every message (none lost, none closed by the server)
+     * and the stalled one must meet its policy. Unlike (c) there is no window: the rate is fixed, so a server that
+     * cannot keep up shows it in its queues (Herald's queue-bytes) instead of slowing the publisher down.
+     */
+    Result pacedStream(Target target) throws IOException {
+        Result r = new Result();
+        try (Scenario s = new Scenario(target, config); MemoryProbe probe = new MemoryProbe(target)) {
+            List<Conn> subs = s.connect(Role.SUBSCRIBER, config.fSubscribers, config.settleSeconds, 0);
+            Conn pubConn = s.connect(Role.PUBLISHER, 1, config.settleSeconds, 0).get(0);
+            long n = config.fSubscribers + 1;
+            s.awaitJoins(n * (n + 1) / 2, config.settleSeconds);
+            // The stalled client is there from the first message, so its queue fills during the warm-up already.
+            Conn stalled = s.connect(Role.STALLED, 1, config.settleSeconds, config.cStalledRcvbuf).get(0);
+            s.awaitJoins(n * (n + 1) / 2 + n, config.settleSeconds);
+            Publisher pub = new Publisher(s, pubConn);
+            long deadline = System.nanoTime() + (long) ((config.fWarmupSeconds + config.fSeconds + 60) * 1e9);
+            // As in (b): a server more than 5 s behind the rate has failed it. The worker's completion ring must also
+            // never wrap, so the lag stays below half of it.
+            long maxLag = Math.min(Worker.RING / 2, Math.max(1000, config.fRatePerSecond * 5L));
+            pub.paced(config.fMessageBytes, config.fRatePerSecond, config.fWarmupSeconds, maxLag, deadline);
+            s.latencyFromSeq = pub.nextSeq;
+            boolean peakReset = probe.resetPeak();
+            CpuWindow cpu = new CpuWindow(target, config.redisPid, s.threads());
+            long d0 = s.deliveries();
+            long t0 = System.nanoTime();
+            pub.paced(config.fMessageBytes, config.fRatePerSecond, config.fSeconds, maxLag, deadline);
+            boolean complete = pub.awaitDelivered(System.nanoTime() + 30_000_000_000L);
+            long t1 = System.nanoTime();
+            cpu.stop(s.threads());
+            long hwm = probe.status("VmHWM");
+            double rate = (s.deliveries() - d0) / ((t1 - t0) / 1e9);
+            // Every healthy subscriber was connected before the first message: it should have every one of them.
+            // The workers' volatile counters were just read (s.deliveries()), so their subscribers' counts are seen.
+            long expected = 0;
+            long received = 0;
+            List<Conn> healthy = subs.stream().filter(c -> !c.closed).toList();
+            for (Conn c : healthy) {
+                expected += pub.nextSeq;
+                received += c.deliveries;
+            }
+            int length = s.workers.get(0).latencyMicros[0].length;
+            long[] hist = new long[length];
+            long count = 0;
+            for (Worker w : s.workers) {
+                for (int node = 0; node < target.nodes(); node++) {
+                    for (int i = 0; i < length; i++) {
+                        hist[i] += w.latencyMicros[node][i];
+                    }
+                    count += w.latencyCount[node];
+                }
+            }
+            long offered = (long) config.fSubscribers * config.fRatePerSecond;
+            r.put(String.format(Locale.ROOT, "deliveries per second (offered %,d)", offered), info(rate, "%,.0f"));
+            r.put(String.format(Locale.ROOT, "MiB per second delivered (offered %.0f)",
+                    offered * (double) config.fMessageBytes / 1048576), info(rate * config.fMessageBytes / 1048576, "%,.0f"));
+            r.put("lost: expected - received over the healthy subscribers still open (sequence gaps)",
+                    String.format(Locale.ROOT, "%s%,d of %,d (%d gaps)", complete ? "" : "INCOMPLETE; ",
+                            expected - received, expected, s.sum(w -> w.vOrderErrors)));
+            r.put("healthy subscribers closed by the server", (subs.size() - healthy.size()) + ": " + closedSummary(subs));
+            r.put("p50 latency", latencyCell(percentile(hist, count, 0.50), length));
+            r.put("p99 latency", latencyCell(percentile(hist, count, 0.99), length));
+            putCpu(r, cpu);
+            r.put("server peak RSS during (f)" + (peakReset ? " (VmHWM)" : " (VmHWM since the server started)"),
+                    info(hwm / 1048576.0, "%.0f MiB"));
+            r.put("stalled client", stalledFate(s, stalled, probe));
             checkHealthy(subs, r);
         }
         return r;
@@ -1834,11 +1935,14 @@ public class LoadGenerator {
               --server ws:PORT:PID:MEMPORT   the ws reference (memory read from http://127.0.0.1:MEMPORT/mem)
               --redis-pid PID                a cluster's Redis: its CPU gets a row of its own
               --quick                        smaller counts, a smoke check
-              --scenarios a,b,c,d,e          which scenarios to run (default a,b,c,d)
+              --scenarios a,b,c,d,e,f        which scenarios to run (default a,b,c,d; e and f only when named)
               --subscribers N                subscribers in (a), (b) and (c) (default 500)
               --a-seconds S, --a-window W    length and window of the throughput runs (10 s, 64 messages)
               --b-subscribers N, --b-rate R  latency run: N subscribers, R messages/s (500 x 50/s)
               --c-messages N                 size of (c)'s 4 KiB burst (10 000)
+              --f-subscribers N, --f-bytes B, --f-rate R, --f-seconds S
+                                             (f) paced stream: N subscribers, B-byte messages at R/s for S s, plus
+                                             one stalled subscriber (100 x 4096 B x 500/s, 20 s: 200 MB/s)
               --d-connections N              idle connections in (d) (10 000)
               --e-connections N              idle room connections in (e), one room each (10 000)
               --e-storms 1|2                 (e): the cold storm only, or a second (warm) one after it (2)
@@ -1864,6 +1968,10 @@ public class LoadGenerator {
                 case "--b-subscribers" -> config.bSubscribers = Integer.parseInt(args[++i]);
                 case "--b-rate" -> config.bRatePerSecond = Integer.parseInt(args[++i]);
                 case "--c-messages" -> config.cBurstMessages = Integer.parseInt(args[++i]);
+                case "--f-subscribers" -> config.fSubscribers = Integer.parseInt(args[++i]);
+                case "--f-bytes" -> config.fMessageBytes = Integer.parseInt(args[++i]);
+                case "--f-rate" -> config.fRatePerSecond = Integer.parseInt(args[++i]);
+                case "--f-seconds" -> config.fSeconds = Double.parseDouble(args[++i]);
                 case "--d-connections" -> config.dConnections = Integer.parseInt(args[++i]);
                 case "--e-connections" -> config.eConnections = Integer.parseInt(args[++i]);
                 case "--e-storms" -> config.eStorms = Integer.parseInt(args[++i]);
@@ -1922,6 +2030,13 @@ public class LoadGenerator {
         if (chosen.contains("c")) {
             gen.runScenario(String.format(Locale.ROOT, "(c) isolation: (a) plus 1 subscriber that never reads (SO_RCVBUF %d), burst %,d x %d B",
                     config.cStalledRcvbuf, config.cBurstMessages, config.cBurstBytes), gen::isolation);
+        }
+        if (chosen.contains("f")) {
+            long offered = (long) config.fSubscribers * config.fRatePerSecond;
+            gen.runScenario(String.format(Locale.ROOT, "(f) paced stream with a stalled client: %d subscribers x %d messages/s of %d B"
+                    + " (%,d deliveries/s, %.0f MB/s), %.0f s, plus 1 subscriber that never reads (SO_RCVBUF %d)",
+                    config.fSubscribers, config.fRatePerSecond, config.fMessageBytes, offered,
+                    offered * (double) config.fMessageBytes / 1e6, config.fSeconds, config.cStalledRcvbuf), gen::pacedStream);
         }
         if (chosen.contains("d")) {
             gen.runScenario(String.format(Locale.ROOT, "(d) memory per idle connection: %,d idle connections", config.dConnections),

@@ -6,7 +6,8 @@
 #   bench/run.sh                 the full benchmark (30-60 minutes on 2 cores; (d) takes most of it)
 #   bench/run.sh --quick         smaller counts: a smoke check (about 2-3 minutes)
 #   bench/run.sh --profile       Herald alone under scenario (a) for 30 s with JFR, then its hot spots
-#   bench/run.sh --scenarios a,b only some of the scenarios (e, idle room connections, only when named)
+#   bench/run.sh --scenarios a,b only some of the scenarios (e, idle room connections, and f, a paced stream with a
+#                                stalled client, only when named)
 #   bench/run.sh --cluster       also a cluster: one redis-server and two Herald nodes with --broker redis on it
 #                                (standalone only); each scenario runs against herald (one node, memory broker),
 #                                herald-cluster (subscribers split between the nodes, the publisher on node 1)
@@ -18,14 +19,16 @@
 #                                is measured while every connection is open (standalone only)
 #   bench/run.sh -- ARGS...      extra LoadGenerator arguments, e.g. -- --d-connections 4000
 #   bench/run.sh --runtime R     where Herald runs: standalone (default: Tyrus on Grizzly, from target/classes),
-#                                payara (target/herald.war on Payara Micro 6) or wildfly (the WAR on WildFly 39);
-#                                in a container Herald's flags become -Dherald.<key>=<value> system properties
+#                                payara (target/herald.war on Payara Micro 6), wildfly (on WildFly 39), glassfish
+#                                (on GlassFish 7, in a domain of its own) or liberty (on Open Liberty, in a server of
+#                                its own); in a container Herald's flags become -Dherald.<key>=<value> system properties
 #
 # Environment: HERALD_BENCH_FLAGS replaces Herald's flags below (on every node, with --cluster);
 # HERALD_BENCH_JAVA_OPTS adds JVM options (on WildFly it becomes JAVA_OPTS, which replaces bin/standalone.conf's
-# defaults, -Xmx512m among them).
+# defaults, -Xmx512m among them; on GlassFish they join the domain's JVM options, and an -Xmx replaces its -Xmx512m;
+# on Liberty they join the server's jvm.options).
 # HERALD_BENCH_SPREAD_PER_PROCESS (--spread): connections per process, 15 000 unless set.
-# HERALD_BENCH_WAR (payara, wildfly): deploy this WAR instead of target/herald.war, e.g. one built from another
+# HERALD_BENCH_WAR (the containers): deploy this WAR instead of target/herald.war, e.g. one built from another
 # commit, so that two builds can be measured alternately without rebuilding.
 # Servers (and Redis) bind 127.0.0.1 only, every step has a time limit, and the servers are stopped on any exit.
 set -euo pipefail
@@ -56,8 +59,8 @@ while [ $# -gt 0 ]; do
     shift
 done
 case "$RUNTIME" in
-    standalone|payara|wildfly) ;;
-    *) echo "run.sh: --runtime must be standalone, payara or wildfly, not $RUNTIME" >&2; exit 2 ;;
+    standalone|payara|wildfly|glassfish|liberty) ;;
+    *) echo "run.sh: --runtime must be standalone, payara, wildfly, glassfish or liberty, not $RUNTIME" >&2; exit 2 ;;
 esac
 if [ -n "$PROFILE" ] && [ "$RUNTIME" != standalone ]; then
     echo "run.sh: --profile runs the standalone server only" >&2; exit 2
@@ -75,8 +78,9 @@ fi
 # The limits Herald needs for a benchmark, and why:
 # - rate: one publisher sends thousands of frames per second, far over the default 20/s (40 burst);
 # - connection caps: every client comes from 127.0.0.1, and (d) opens 10 000 (defaults 100 per address, 10 000 in all);
-# - queue-bytes: the default 1 MiB, stated explicitly: the generator's window keeps a healthy client's queue at
-#   most 32 x 4 KiB, so the budget only ever bites the stalled client of scenario (c);
+# - queue-bytes: 1 MiB, a quarter of the default 4 MiB: the generator's window keeps a healthy client's queue at
+#   most 32 x 4 KiB, so the budget only ever bites the stalled clients of scenarios (c) and (f), sooner than 4 MiB
+#   would ((f) has no window: its healthy clients must keep up at the fixed rate within this budget);
 # - drain-seconds 0: stop at once when the benchmark ends.
 HERALD_FLAGS=${HERALD_BENCH_FLAGS:-"--rate-per-second 1000000 --rate-burst 1000000 --max-connections 20000 --max-connections-per-address 20000 --connect-rate-per-address 100000 --queue-bytes 1048576 --drain-seconds 0"}
 read -r -a HERALD_JVM <<< "${HERALD_BENCH_JAVA_OPTS:-}"
@@ -84,15 +88,11 @@ read -r -a HERALD_JVM <<< "${HERALD_BENCH_JAVA_OPTS:-}"
 PIDS=()
 cleanup() {
     # Only the processes this script started, by their ids: TERM, a short grace, then KILL.
-    # WildFly's JVM is the child of standalone.sh: if the script stopped before its pid joined PIDS, it is read
-    # from the pid file the script wrote, and taken only if it is this directory's WildFly.
-    local jvm
-    if [ -s "$OUT/wildfly.pid" ]; then
-        jvm=$(cat "$OUT/wildfly.pid")
-        if tr '\0' ' ' < "/proc/$jvm/cmdline" 2>/dev/null | grep -qF -- "-Djboss.home.dir=$PWD/"; then
-            PIDS+=("$jvm")
-        fi
-    fi
+    # WildFly's JVM is the child of standalone.sh, GlassFish's is forked by asadmin start-domain: if the script
+    # stopped before its pid joined PIDS, it is read from the pid file the server wrote, and taken only if it is
+    # this directory's server.
+    adopt_pid "$OUT/wildfly.pid" "-Djboss.home.dir=$PWD/"
+    adopt_pid "$OUT/glassfish/herald-bench/config/pid" "-Dcom.sun.aas.instanceRoot=$PWD/$OUT/glassfish/herald-bench"
     for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
     for _ in 1 2 3 4 5 6 7 8 9 10; do
         alive=0
@@ -101,6 +101,15 @@ cleanup() {
         sleep 0.5
     done
     for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; done
+}
+# Adds the pid in file $1 to PIDS if that process's command line holds $2.
+adopt_pid() {
+    local jvm
+    [ -s "$1" ] || return 0
+    jvm=$(cat "$1")
+    if tr '\0' ' ' < "/proc/$jvm/cmdline" 2>/dev/null | grep -qF -- "$2"; then
+        PIDS+=("$jvm")
+    fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -125,8 +134,14 @@ done
 PAYARA_VERSION=6.2025.10
 WAR=${HERALD_BENCH_WAR:-target/herald.war}
 WILDFLY_HOME=target/wildfly-39.0.1.Final
+GLASSFISH_VERSION=7.0.21
+GLASSFISH_HOME=target/glassfish7
+LIBERTY_VERSION=26.0.0.3
+LIBERTY_HOME=target/wlp
 HERALD_NAME=herald
 HERALD_PATH=/
+# The server's log, where Herald's own lines go (the containers' start functions point it at their logs).
+HERALD_LOG=$OUT/herald.log
 case "$RUNTIME" in
     standalone)
         echo "== building Herald's classpath (mvn compile)" >&2
@@ -146,6 +161,22 @@ case "$RUNTIME" in
         echo "== building target/herald.war and unpacking WildFly (mvn package)" >&2
         timeout 900 mvn -q -B package -DskipTests dependency:unpack@unpack-wildfly >&2
         HERALD_NAME=herald-wildfly
+        HERALD_PATH=/herald/
+        ;;
+    glassfish)
+        # Only the unpack: configure-glassfish binds the pom's domain1, which the ITs use; the benchmark makes a
+        # domain of its own and runs the same bind-loopback.sh on it (start_glassfish).
+        echo "== building target/herald.war and unpacking GlassFish $GLASSFISH_VERSION (mvn package)" >&2
+        timeout 900 mvn -q -B package -DskipTests dependency:unpack@unpack-glassfish >&2
+        HERALD_NAME=herald-glassfish
+        HERALD_PATH=/herald/
+        ;;
+    liberty)
+        # Only the unpack: configure-liberty makes the ITs' server (with their ports and JMX connector in
+        # configDropins); the benchmark creates a server of its own from server-config/liberty (start_liberty).
+        echo "== building target/herald.war and unpacking Open Liberty $LIBERTY_VERSION (mvn package)" >&2
+        timeout 900 mvn -q -B package -DskipTests dependency:unpack@unpack-liberty >&2
+        HERALD_NAME=herald-liberty
         HERALD_PATH=/herald/
         ;;
 esac
@@ -178,6 +209,8 @@ start_herald() {
         standalone) start_standalone "$@" ;;
         payara) start_payara ;;
         wildfly) start_wildfly ;;
+        glassfish) start_glassfish ;;
+        liberty) start_liberty ;;
     esac
 }
 
@@ -323,11 +356,96 @@ start_wildfly() {
     check_listener
 }
 
+start_glassfish() {
+    # A domain of its own under target/bench, made afresh each time, so that the pom's domain1 (the ITs') is never
+    # started or deployed to here. --portbase moves every port together: admin +48, HTTP +80, HTTPS +81, IIOP +37,
+    # +38, +39, JMX +86, OSGi shell +66, JMS +7676 (the debugger's +9 listens only with --debug).
+    local domains=$PWD/$OUT/glassfish base asadmin=$GLASSFISH_HOME/bin/asadmin
+    local config=$domains/herald-bench/config
+    base=$(free_base 9 37 38 39 48 66 80 81 86 7676)
+    rm -rf "$domains"
+    timeout 120 "$asadmin" --user admin create-domain --nopassword --portbase "$base" --domaindir "$domains" \
+        herald-bench > "$OUT/herald.log" 2>&1 || { echo "run.sh: create-domain failed:" >&2; cat "$OUT/herald.log" >&2; return 1; }
+    # As the README tells a user: on the stopped domain, listeners on 127.0.0.1 only (it checks, and fails otherwise).
+    # import-key.sh is not run: it is for TLS, which the benchmark does not use.
+    bash server-config/glassfish/bind-loopback.sh "$config/domain.xml" >&2
+    # Herald's flags (and HERALD_BENCH_JAVA_OPTS) as the domain's JVM options, written into domain.xml before its
+    # first start: asadmin create-jvm-options needs a running domain and a restart. An -Xmx of the caller's replaces
+    # the domain's -Xmx512m, since the JVM would otherwise get both.
+    local opts=("${HERALD_PROPS[@]}" "${HERALD_JVM[@]}")
+    if printf '%s\n' "${HERALD_JVM[@]}" | grep -q '^-Xmx'; then
+        sed -i '/<config name="server-config">/,/<\/config>/{/<jvm-options>-Xmx512m<\/jvm-options>/d}' "$config/domain.xml"
+    fi
+    OPTS=$(printf '%s\n' "${opts[@]}") awk '
+        /<config name="server-config">/ { inside = 1 }
+        inside && /<\/java-config>/ {
+            n = split(ENVIRON["OPTS"], o, "\n")
+            for (i = 1; i <= n; i++) {
+                gsub(/&/, "\\&amp;", o[i]); gsub(/</, "\\&lt;", o[i]); gsub(/>/, "\\&gt;", o[i])
+                print "        <jvm-options>" o[i] "</jvm-options>"
+            }
+            inside = 0
+        }
+        { print }' "$config/domain.xml" > "$config/domain.xml.new"
+    mv "$config/domain.xml.new" "$config/domain.xml"
+    # start-domain forks the server JVM and returns once the domain is up; the JVM writes its pid to config/pid
+    # (cleanup reads it from there too). In the background and waited for, so that a TERM reaches the trap at once.
+    timeout 300 "$asadmin" start-domain --domaindir "$domains" herald-bench >> "$OUT/herald.log" 2>&1 &
+    local starter=$!
+    PIDS+=("$starter")
+    wait "$starter" || { echo "run.sh: start-domain failed; its output:" >&2; cat "$OUT/herald.log" >&2; return 1; }
+    HERALD_PID=$(cat "$config/pid")
+    PIDS+=("$HERALD_PID")
+    HERALD_LOG=$domains/herald-bench/logs/server.log
+    HERALD_PORT=$((base + 80))
+    # Then the README's herald.asadmin on the running domain (Herald's settings, the 64 KiB socket write buffer)
+    # without its TLS line, which needs Herald's key in the domain; and the WAR, at /herald whatever its file name.
+    # deploy returns once the application has started, or failed.
+    local admin=(timeout 300 "$asadmin" --host 127.0.0.1 --port $((base + 48)) --user admin --interactive=false)
+    grep -v 'cert-nickname' server-config/glassfish/herald.asadmin > "$OUT/glassfish.asadmin"
+    "${admin[@]}" multimode --file "$OUT/glassfish.asadmin" >> "$OUT/herald.log" 2>&1 \
+        || { echo "run.sh: herald.asadmin failed; asadmin's output:" >&2; cat "$OUT/herald.log" >&2; return 1; }
+    "${admin[@]}" deploy --name herald --contextroot herald "$WAR" >> "$OUT/herald.log" 2>&1 \
+        || { echo "run.sh: deploying $WAR failed; asadmin's output:" >&2; cat "$OUT/herald.log" >&2; return 1; }
+    check_listener
+}
+
+start_liberty() {
+    # A server of its own, as the README tells a user (server create, server.xml and jvm.options from
+    # server-config/liberty, the WAR in dropins/), under target/bench (WLP_USER_DIR), so that the ITs' server in
+    # target/wlp/usr stays as the pom made it.
+    local usr=$PWD/$OUT/liberty dir
+    dir=$usr/servers/herald-bench
+    rm -rf "$usr"
+    HERALD_PORT=$(free_base 0)
+    WLP_USER_DIR=$usr timeout 120 "$LIBERTY_HOME/bin/server" create herald-bench > "$OUT/herald.log" 2>&1 \
+        || { echo "run.sh: server create failed:" >&2; cat "$OUT/herald.log" >&2; return 1; }
+    # server.xml without its TLS (the transportSecurity feature and the key store, which needs
+    # HERALD_TLS_KEYSTORE); the port is an override in configDropins, as the ITs set theirs, HTTPS off.
+    sed -e '/<feature>transportSecurity-1.0<\/feature>/d' -e '/<keyStore /,/\/>/d' server-config/liberty/server.xml > "$dir/server.xml"
+    mkdir -p "$dir/configDropins/overrides" "$dir/dropins"
+    printf '<server>\n    <httpEndpoint id="defaultHttpEndpoint" httpPort="%s" httpsPort="-1"/>\n</server>\n' "$HERALD_PORT" \
+        > "$dir/configDropins/overrides/bench.xml"
+    # Herald's flags (and HERALD_BENCH_JAVA_OPTS) after the README's own jvm.options lines, one option a line.
+    { cat server-config/liberty/jvm.options; printf '%s\n' "${HERALD_PROPS[@]}" "${HERALD_JVM[@]}"; } > "$dir/jvm.options"
+    cp "$WAR" "$dir/dropins/herald.war"
+    # server run, not server start: the script execs the server JVM, so $! is the JVM itself (server start forks it
+    # and writes its pid file only once the server is up). The console (AUDIT messages) goes to herald.log.
+    WLP_USER_DIR=$usr "$LIBERTY_HOME/bin/server" run herald-bench >> "$OUT/herald.log" 2>&1 &
+    HERALD_PID=$!
+    PIDS+=("$HERALD_PID")
+    HERALD_LOG=$dir/logs/messages.log
+    local started
+    started=$(await_line "$OUT/herald.log" 'CWWKZ0001I: Application herald started|CWWKZ000[2-9]E' 300 "$HERALD_PID")
+    [ "$started" != "${started#CWWKZ0001I}" ] || { echo "run.sh: Liberty did not start herald:" >&2; cat "$OUT/herald.log" >&2; return 1; }
+    check_listener
+}
+
 # A container is up: its HTTP port must answer on 127.0.0.1 (and only there), and Herald's page must be deployed.
 check_listener() {
     local code
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$HERALD_PORT${HERALD_PATH}chat/" || true)
-    [ "$code" = 200 ] || { echo "run.sh: http://127.0.0.1:$HERALD_PORT${HERALD_PATH}chat/ answered $code; log in $OUT/herald.log" >&2; return 1; }
+    [ "$code" = 200 ] || { echo "run.sh: http://127.0.0.1:$HERALD_PORT${HERALD_PATH}chat/ answered $code; log in $HERALD_LOG" >&2; return 1; }
     echo "== $HERALD_NAME: ws://127.0.0.1:$HERALD_PORT$HERALD_PATH, JVM pid $HERALD_PID; its listening sockets:" >&2
     ss -Hltnp 2>/dev/null | grep "pid=$HERALD_PID," | awk '{print "   " $4}' >&2 || true
 }
@@ -336,7 +454,14 @@ check_listener() {
 server_jvm() {
     local flags
     flags=$(timeout 30 jcmd "$HERALD_PID" VM.flags 2>/dev/null | tr ' ' '\n')
-    echo "Herald: $WAR ($(sha256sum "$WAR" | cut -c1-12)); runtime: $RUNTIME$( [ "$RUNTIME" = payara ] && echo " (Payara Micro $PAYARA_VERSION)")$( [ "$RUNTIME" = wildfly ] && echo " ($(basename "$WILDFLY_HOME"))"), ws://127.0.0.1:PORT$HERALD_PATH; server JVM max heap $(echo "$flags" | awk -F= '/^-XX:MaxHeapSize=/ {printf "%.0f MiB", $2/1048576}'), GC $(echo "$flags" | grep -oE '^-XX:\+Use[A-Za-z0-9]+GC$' | head -1 | sed 's/-XX:+//')"
+    local version
+    case "$RUNTIME" in
+        payara) version="Payara Micro $PAYARA_VERSION" ;;
+        wildfly) version=$(basename "$WILDFLY_HOME") ;;
+        glassfish) version="GlassFish $GLASSFISH_VERSION, domain herald-bench" ;;
+        liberty) version="Open Liberty $LIBERTY_VERSION, server herald-bench" ;;
+    esac
+    echo "Herald: $WAR ($(sha256sum "$WAR" | cut -c1-12)); runtime: $RUNTIME ($version), ws://127.0.0.1:PORT$HERALD_PATH; server JVM max heap $(echo "$flags" | awk -F= '/^-XX:MaxHeapSize=/ {printf "%.0f MiB", $2/1048576}'), GC $(echo "$flags" | grep -oE '^-XX:\+Use[A-Za-z0-9]+GC$' | head -1 | sed 's/-XX:+//')"
 }
 
 machine() {
@@ -567,9 +692,9 @@ run_generator() {
     wait "$generator"
 }
 
-# (a), (b) and (c) share one pair of servers. (d) gets a fresh pair, so its "empty" memory baseline is not what
+# (a), (b), (c) and (f) share one pair of servers. (d) gets a fresh pair, so its "empty" memory baseline is not what
 # (c)'s 20 GB burst left behind (freed memory that the JVM and V8 keep, or that malloc does not return).
-FIRST=$(echo "$SCENARIOS" | tr ',' '\n' | grep -E '^[abc]$' | paste -sd, - || true)
+FIRST=$(echo "$SCENARIOS" | tr ',' '\n' | grep -E '^[abcf]$' | paste -sd, - || true)
 if [ -n "$FIRST" ]; then
     start_herald
     [ "$RUNTIME" = standalone ] || server_jvm | tee -a "$OUT/results.md"
@@ -589,7 +714,7 @@ for MEMORY_SCENARIO in d e; do
 done
 echo | tee -a "$OUT/results.md"
 # Which write path Herald took (it logs it once, with raw-frames): evidence of what was measured.
-WRITE_PATH=$(grep -m1 -oE '(frames are written|raw frames)[^]]*$' "$OUT/herald.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' || true)
+WRITE_PATH=$(grep -m1 -oE '(frames are written|frames to [^ ]+ go through|raw frames)[^]]*' "$HERALD_LOG" 2>/dev/null | sed 's/\x1b\[[0-9;]*m//g' || true)
 echo "Herald's log on its write path: ${WRITE_PATH:-(no line about it)}" | tee -a "$OUT/results.md"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/results.md"
 if [ -n "$CLUSTER" ]; then
@@ -598,4 +723,4 @@ if [ -n "$CLUSTER" ]; then
         echo "$(basename "$log"): $(grep -cE 'WARNING|SEVERE' "$log" || true) warnings or errors" | tee -a "$OUT/results.md"
     done
 fi
-echo "(tables saved in $OUT/results.md; server logs in $OUT/herald.log${CLUSTER:+, $OUT/herald-node1.log, $OUT/herald-node2.log, $OUT/redis.log} and $OUT/ws.log)" >&2
+echo "(tables saved in $OUT/results.md; server logs in $HERALD_LOG${CLUSTER:+, $OUT/herald-node1.log, $OUT/herald-node2.log, $OUT/redis.log} and $OUT/ws.log)" >&2
