@@ -1949,6 +1949,8 @@ public class LoadGenerator {
               --e-hold DIR                   (e): once connected, write DIR/<server name>.ready and wait for
                                              DIR/release (run.sh --spread: the whole cluster measured at once)
               --workers N                    selector threads (2)
+              --connect-concurrency N        handshakes in flight at once (200); run.sh --spread shares 200 between
+                                             its generators
               --path /herald/                the WebSocket path of the JVM servers, Herald (default /; ws keeps /)
             Servers must listen on 127.0.0.1; each scenario prints a Markdown table with the ratio of the first
             server to the last, and of any server in between (a cluster) to the first.""";
@@ -1975,6 +1977,7 @@ public class LoadGenerator {
                 case "--d-connections" -> config.dConnections = Integer.parseInt(args[++i]);
                 case "--e-connections" -> config.eConnections = Integer.parseInt(args[++i]);
                 case "--e-storms" -> config.eStorms = Integer.parseInt(args[++i]);
+                case "--connect-concurrency" -> config.connectConcurrency = Integer.parseInt(args[++i]);
                 case "--e-hold" -> config.eHold = Path.of(args[++i]);
                 case "--path" -> {
                     config.heraldPath = args[++i];

@@ -19,7 +19,8 @@
 #                                is measured while every connection is open (standalone only)
 #   bench/run.sh -- ARGS...      extra LoadGenerator arguments, e.g. -- --d-connections 4000
 #   bench/run.sh --runtime R     where Herald runs: standalone (default: Tyrus on Grizzly, from target/classes),
-#                                payara (target/herald.war on Payara Micro 6), wildfly (on WildFly 39), glassfish
+#                                payara (target/herald.war on Payara Micro 6), payara7 (on Payara Micro 7, with the
+#                                JDK 21+ in PAYARA7_JDK, /usr/lib/jvm/temurin-25-jdk-amd64 unless set), wildfly (on WildFly 39), glassfish
 #                                (on GlassFish 7, in a domain of its own) or liberty (on Open Liberty, in a server of
 #                                its own); in a container Herald's flags become -Dherald.<key>=<value> system properties
 #
@@ -59,8 +60,8 @@ while [ $# -gt 0 ]; do
     shift
 done
 case "$RUNTIME" in
-    standalone|payara|wildfly|glassfish|liberty) ;;
-    *) echo "run.sh: --runtime must be standalone, payara, wildfly, glassfish or liberty, not $RUNTIME" >&2; exit 2 ;;
+    standalone|payara|payara7|wildfly|glassfish|liberty) ;;
+    *) echo "run.sh: --runtime must be standalone, payara, payara7, wildfly, glassfish or liberty, not $RUNTIME" >&2; exit 2 ;;
 esac
 if [ -n "$PROFILE" ] && [ "$RUNTIME" != standalone ]; then
     echo "run.sh: --profile runs the standalone server only" >&2; exit 2
@@ -132,6 +133,10 @@ done
 
 # Containers: the packaged WAR, deployed as a user would (README "Deployment"), on the server the pom downloads.
 PAYARA_VERSION=6.2025.10
+# Payara Micro 7 needs Java 21+: the pom's payara7 profile copies it, and it runs on PAYARA7_JDK's java.
+PAYARA7_VERSION=7.2025.1
+PAYARA7_JDK=${PAYARA7_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
+PAYARA_JAVA=java
 WAR=${HERALD_BENCH_WAR:-target/herald.war}
 WILDFLY_HOME=target/wildfly-39.0.1.Final
 GLASSFISH_VERSION=7.0.21
@@ -155,6 +160,15 @@ case "$RUNTIME" in
         echo "== building target/herald.war and copying Payara Micro $PAYARA_VERSION (mvn package)" >&2
         timeout 900 mvn -q -B package -DskipTests dependency:copy@copy-payara-micro >&2
         HERALD_NAME=herald-payara
+        HERALD_PATH=/herald/
+        ;;
+    payara7)
+        [ -x "$PAYARA7_JDK/bin/java" ] || { echo "run.sh: payara7 needs a JDK 21+ in PAYARA7_JDK (not found: $PAYARA7_JDK)" >&2; exit 2; }
+        echo "== building target/herald.war and copying Payara Micro $PAYARA7_VERSION (mvn package)" >&2
+        timeout 900 mvn -q -B -Ppayara7 package -DskipTests dependency:copy@copy-payara-micro-7 >&2
+        PAYARA_VERSION=$PAYARA7_VERSION
+        PAYARA_JAVA=$PAYARA7_JDK/bin/java
+        HERALD_NAME=herald-payara7
         HERALD_PATH=/herald/
         ;;
     wildfly)
@@ -207,7 +221,7 @@ start_herald() {
     # $@: extra JVM options (standalone only)
     case "$RUNTIME" in
         standalone) start_standalone "$@" ;;
-        payara) start_payara ;;
+        payara|payara7) start_payara ;;
         wildfly) start_wildfly ;;
         glassfish) start_glassfish ;;
         liberty) start_liberty ;;
@@ -311,7 +325,7 @@ start_payara() {
     # keystore; the benchmark speaks ws).
     grep -vE 'https-listener\.enabled|\.ssl\.' server-config/payara/pre-boot-commands.asadmin > "$OUT/payara-preboot.asadmin"
     HERALD_PORT=$(free_base 0)
-    java "${HERALD_JVM[@]}" "${HERALD_PROPS[@]}" -jar "target/payara-micro-$PAYARA_VERSION.jar" \
+    "$PAYARA_JAVA" "${HERALD_JVM[@]}" "${HERALD_PROPS[@]}" -jar "target/payara-micro-$PAYARA_VERSION.jar" \
         --nocluster --port "$HERALD_PORT" --prebootcommandfile "$OUT/payara-preboot.asadmin" \
         --deploy "$WAR" --contextroot herald > "$OUT/herald.log" 2>&1 &
     HERALD_PID=$!
@@ -457,6 +471,7 @@ server_jvm() {
     local version
     case "$RUNTIME" in
         payara) version="Payara Micro $PAYARA_VERSION" ;;
+        payara7) version="Payara Micro $PAYARA_VERSION on $("$PAYARA_JAVA" -version 2>&1 | head -1)" ;;
         wildfly) version=$(basename "$WILDFLY_HOME") ;;
         glassfish) version="GlassFish $GLASSFISH_VERSION, domain herald-bench" ;;
         liberty) version="Open Liberty $LIBERTY_VERSION, server herald-bench" ;;
@@ -472,7 +487,7 @@ machine() {
         echo "Herald flags (as -Dherald.* system properties): $HERALD_FLAGS"
         return
     fi
-    echo "JDK: $(java -version 2>&1 | head -1); Herald JVM: ${HERALD_BENCH_JAVA_OPTS:-defaults} (max heap $(java "${HERALD_JVM[@]}" -XX:+PrintFlagsFinal -version 2>/dev/null | awk '/ MaxHeapSize / {printf "%.0f MiB", $4/1048576}'), GC $(java "${HERALD_JVM[@]}" -XX:+PrintFlagsFinal -version 2>/dev/null | awk '/Use.*GC .*= true/ {print $2}' | head -1))"
+    echo "JDK: $(java -version 2>&1 | head -1); Herald JVM: ${HERALD_BENCH_JAVA_OPTS:-defaults} (max heap $(java "${HERALD_JVM[@]}" -XX:+PrintFlagsFinal -version 2>/dev/null | awk '/ MaxHeapSize / {printf "%.0f MiB", $4/1048576}'), GC $(java "${HERALD_JVM[@]}" -XX:+PrintFlagsFinal -version 2>/dev/null | awk '/Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC .*= true/ {print $2}' | head -1))"
     echo "Herald flags: $HERALD_FLAGS"
     if [ -n "$CLUSTER" ]; then
         echo "herald-cluster: 2 standalone nodes, each with the flags above plus --broker redis --redis-url redis://127.0.0.1:PORT/0, on one $(redis-server --version | sed -E 's/.* v=([^ ]+).*/redis-server \1/') (--save '' --appendonly no)"
@@ -573,8 +588,11 @@ if [ -n "$SPREAD" ]; then
     PER_PROCESS=${HERALD_BENCH_SPREAD_PER_PROCESS:-15000}
     LIMIT=1800
     PROCESSES=$(( (SPREAD + PER_PROCESS - 1) / PER_PROCESS ))
-    PER=$(( SPREAD / PROCESSES ))
+    PER=$(( (SPREAD + PROCESSES - 1) / PROCESSES ))
     TOTAL=$(( PER * PROCESSES ))
+    # The generators share one generator's 200 handshakes in flight: 200 each would queue handshakes on 2 cores
+    # past the servers' handshake-seconds, and measure an overloaded machine instead of the servers.
+    CONCURRENCY=$(( 200 / PROCESSES > 10 ? 200 / PROCESSES : 10 ))
     HOLD=$PWD/$OUT/spread-hold
     API_KEY=$(head -c 24 /dev/urandom | base64 | tr '+/' '-_')
     echo "== compiling the generator once (javac), for $PROCESSES generator processes" >&2
@@ -589,7 +607,7 @@ if [ -n "$SPREAD" ]; then
         for spec in "$@"; do
             k=$((k + 1))
             timeout "$LIMIT" java -cp "$OUT/generator" LoadGenerator --scenarios e --e-storms 1 --e-connections "$PER" \
-                --e-hold "$HOLD" --server "$spec" > "$OUT/spread-$label-$k.md" 2> "$OUT/spread-$label-$k.log" &
+                --connect-concurrency "$CONCURRENCY" --e-hold "$HOLD" --server "$spec" > "$OUT/spread-$label-$k.md" 2> "$OUT/spread-$label-$k.log" &
             gens+=("$!")
             PIDS+=("$!")
         done

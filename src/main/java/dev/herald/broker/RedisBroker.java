@@ -45,6 +45,8 @@ public final class RedisBroker implements Broker {
     private static final long TOUCH_SECONDS = 5;
     /** Most messages one repair reads at a time; a longer gap is read in several steps. */
     private static final int REPAIR_BATCH = 1_000;
+    /** Most rooms one touch call covers: Redis runs a script without serving anyone else meanwhile. */
+    private static final int TOUCH_BATCH = 500;
 
     private final int historySize;
     private final long historyMillis;
@@ -318,17 +320,52 @@ public final class RedisBroker implements Broker {
         });
     }
 
-    /** Keeps the keys of every room with members here alive, and repairs a room whose feed fell behind silently. */
+    /**
+     * Keeps the keys of every room with members here alive, and repairs a room whose feed fell behind silently: one
+     * script call per {@value #TOUCH_BATCH} rooms, so that a node with tens of thousands of rooms costs Redis (and
+     * itself) a few calls a touch, not one each.
+     */
     private void touchAll() {
         if (!link.connected()) {
             return;
         }
-        for (RoomFeed feed : feeds.values()) {
-            position(feed.room()).whenComplete((at, failure) -> {
-                if (failure == null) {
+        List<RoomFeed> all = List.copyOf(feeds.values());
+        for (int from = 0; from < all.size(); from += TOUCH_BATCH) {
+            List<RoomFeed> batch = all.subList(from, Math.min(all.size(), from + TOUCH_BATCH));
+            positions(batch.stream().map(RoomFeed::room).toList()).whenComplete((states, failure) -> {
+                if (failure != null) {
+                    LOG.log(Level.FINE, "touch of " + batch.size() + " rooms failed; the next touch tries again", failure);
+                    return;
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    RoomFeed feed = batch.get(i);
+                    RoomState at = states.get(i);
                     events.execute(guarded("check", () -> feed.check(at)));
                 }
             });
+        }
+    }
+
+    /** Where each of {@code rooms} stands, in their order, in one script call. */
+    private CompletionStage<List<RoomState>> positions(List<String> rooms) {
+        String[] keys = new String[3 * rooms.size()];
+        String[] args = new String[1 + rooms.size()];
+        args[0] = Long.toString(historyMillis);
+        for (int i = 0; i < rooms.size(); i++) {
+            String[] room = RedisKeys.room(rooms.get(i));
+            System.arraycopy(room, 0, keys, 3 * i, 3); // meta, history, members: the channel is not needed
+            args[1 + i] = newEpoch();
+        }
+        try {
+            return RedisScripts.POSITIONS.run(link.commands(), keys, args).thenApply(reply -> {
+                List<RoomState> states = new ArrayList<>(rooms.size());
+                for (int i = 0; i < rooms.size(); i++) {
+                    states.add(new RoomState(text(reply.get(2 * i)), number(reply.get(2 * i + 1))));
+                }
+                return states;
+            });
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 
@@ -362,15 +399,6 @@ public final class RedisBroker implements Broker {
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
-
-    private CompletionStage<RoomState> position(String room) {
-        try {
-            return RedisScripts.POSITION.run(link.commands(), RedisKeys.room(room), newEpoch(), Long.toString(historyMillis))
-                    .thenApply(reply -> new RoomState(text(reply.get(0)), number(reply.get(1))));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
 
     private void unsubscribeChannel(String room) {
         try {

@@ -18,7 +18,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The Lua scripts that keep a room's order and members in Redis, each one atomic: where a room stands, publish, a
  * read of its history, joins and departures; and the nodes' heartbeats. Each room script starts with
- * {@code room-epoch.lua}, so that all of them agree on the room's epoch. They run by
+ * {@code room-epoch.lua}, so that all of them agree on the room's epoch (a script on one room then names its keys with
+ * {@code room-one.lua}). They run by
  * their SHA-1; a Redis that does not know a script yet (a new or restarted one) gets its text once.
  */
 final class RedisScripts {
@@ -39,7 +40,7 @@ final class RedisScripts {
         }
     }
 
-    static final Script POSITION = roomScript("room-position");
+    static final Script POSITIONS = roomsScript("rooms-position");
     static final Script SNAPSHOT = roomScript("room-snapshot");
     static final Script PUBLISH = roomScript("room-publish");
     static final Script HISTORY = roomScript("room-history");
@@ -53,6 +54,12 @@ final class RedisScripts {
 
     /** A script on one room's keys: it starts by settling the room's epoch. */
     private static Script roomScript(String name) {
+        String text = resource("room-epoch") + "\n" + resource("room-one") + "\n" + resource(name);
+        return new Script(name, text, sha1(text));
+    }
+
+    /** A script on many rooms' keys, which settles each room's epoch with the same function. */
+    private static Script roomsScript(String name) {
         String text = resource("room-epoch") + "\n" + resource(name);
         return new Script(name, text, sha1(text));
     }
