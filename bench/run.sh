@@ -599,6 +599,7 @@ if [ -n "$SPREAD" ]; then
     rm -rf "$OUT/generator" && mkdir -p "$OUT/generator"
     javac -d "$OUT/generator" bench/LoadGenerator.java
     rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+    cpu_ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
     # spread_round LABEL SPEC...: one generator per server SPEC (name:port:pid[:memport]), measured at the barrier.
     spread_round() {
         local label=$1 spec k=0 i g gens=() rss sum_rss=0 open sum_open=0 first=0 last=0 start end
@@ -618,28 +619,40 @@ if [ -n "$SPREAD" ]; then
             done
             sleep 1
         done
+        # What holding them costs: each process's CPU over 10 s with every connection open and nothing sent.
+        local pids=() before=() after=()
+        for spec in "$@"; do pids+=("$(echo "$spec" | cut -d: -f3)"); done
+        [ "$label" = herald-cluster ] && pids+=("$REDIS_PID")
+        for k in "${!pids[@]}"; do before[k]=$(cpu_ticks "${pids[k]}"); done
+        sleep 10
+        for k in "${!pids[@]}"; do after[k]=$(cpu_ticks "${pids[k]}"); done
+        held() { awk -v a="${before[$1]}" -v b="${after[$1]}" 'BEGIN {printf "%.1f %%", (b - a) / 10}'; }
         {
             echo
             echo "#### $label: $TOTAL idle room connections over $# processes, all open at once"
             echo
-            echo "| process | connections open | RSS |"
-            echo "|---|---|---|"
+            echo "| process | connections open | RSS | CPU while holding them (10 s, % of one core) |"
+            echo "|---|---|---|---|"
             k=0
             for spec in "$@"; do
-                k=$((k + 1))
                 read -r open start end < "$HOLD/$(echo "$spec" | cut -d: -f1).ready"
                 rss=$(rss_kib "$(echo "$spec" | cut -d: -f3)")
                 sum_open=$((sum_open + open))
                 sum_rss=$((sum_rss + rss))
                 [ "$first" = 0 ] || [ "$start" -lt "$first" ] && first=$start
                 [ "$end" -gt "$last" ] && last=$end
-                echo "| $(echo "$spec" | cut -d: -f1) | $open | $(awk -v k="$rss" 'BEGIN {printf "%.1f MiB", k / 1024}') |"
+                echo "| $(echo "$spec" | cut -d: -f1) | $open | $(awk -v k="$rss" 'BEGIN {printf "%.1f MiB", k / 1024}') | $(held "$k") |"
+                k=$((k + 1))
             done
             if [ "$label" = herald-cluster ]; then
                 rss=$(rss_kib "$REDIS_PID")
                 sum_rss=$((sum_rss + rss))
-                echo "| redis-server | $(timeout 10 redis-cli -p "$REDIS_PORT" DBSIZE 2>/dev/null || echo '?') keys | $(awk -v k="$rss" 'BEGIN {printf "%.1f MiB", k / 1024}') |"
+                echo "| redis-server | $(timeout 10 redis-cli -p "$REDIS_PORT" DBSIZE 2>/dev/null || echo '?') keys | $(awk -v k="$rss" 'BEGIN {printf "%.1f MiB", k / 1024}') | $(held "$k") |"
             fi
+            local all=0
+            for k in "${!pids[@]}"; do all=$((all + after[k] - before[k])); done
+            echo
+            echo "- CPU while holding them, all processes: $(awk -v t="$all" 'BEGIN {printf "%.1f %% of one core", t / 10}')"
             echo
             echo "- connections open, all processes: $sum_open of $TOTAL"
             awk -v r="$sum_rss" -v n="$sum_open" 'BEGIN {printf "- RSS, all processes%s: %.0f MiB, %.1f KiB per connection\n", "", r / 1024, r / n}'
