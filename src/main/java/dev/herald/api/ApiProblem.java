@@ -1,12 +1,18 @@
 package dev.herald.api;
 
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 
 /**
  * An API request that cannot be served, with its HTTP status; answered as {@code application/problem+json}
  * (RFC 9457) by {@link ApiServlet}.
  */
 final class ApiProblem extends Exception {
+
+    /**
+     * Looked up once: {@code Json.createX} looks the provider up on every call, a service-loader search that cost
+     * 0.2 to 0.7 ms here with Herald's class path (an answer listing 14 000 rooms took 2.5 to 10 s, against 16 to 84 ms).
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     private static final long serialVersionUID = 1L;
 
@@ -38,7 +44,7 @@ final class ApiProblem extends Exception {
 
     /** The problem document: {@code type} {@code about:blank}, so the status's own title applies. */
     String json() {
-        return Json.createObjectBuilder().add("type", "about:blank").add("title", title(status)).add("status", status)
+        return JSON.createObjectBuilder().add("type", "about:blank").add("title", title(status)).add("status", status)
                 .add("detail", getMessage()).build().toString();
     }
 
