@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param keystore        PKCS12 keystore for wss, or {@code null} for plain ws
  * @param allowedOrigins  exact origins allowed besides the server's own host; {@code "*"} allows every origin
  * @param auth            token authentication, off unless {@code auth=jwt}
- * @param writerThreads   standalone writer threads; {@code auto} is resolved to the number of cores
+ * @param writerThreads   the hub's writer threads, on every runtime; {@code auto} is resolved to the number of cores
  * @param rawFrames       write pre-framed bytes where the runtime allows it
  * @param broker          which broker the nodes share: memory (one node) or Redis (a cluster)
  * @param apiKeyFile      the file holding the HTTP API key, or {@code null} (then the environment, else no API)

@@ -33,7 +33,7 @@ public enum Setting {
     HANDSHAKE_SECONDS("handshake-seconds", "10",
             "standalone: close a connection that has not completed its WebSocket handshake within this time"),
     WRITER_THREADS("writer-threads", "auto",
-            "standalone: threads that write fan-outs, so that a busy client's frames leave in batches; auto is one per core, 0 writes on the reading thread"),
+            "threads of Herald's own that write fan-outs, so that a busy client's frames leave in batches; auto is one per core, 0 writes on the reading thread (the container's, in a WAR)"),
     RAW_FRAMES("raw-frames", "on",
             "on: where the runtime is Tyrus (standalone, Payara, GlassFish), frames are written pre-framed and a lagging client's are batched; off: every frame through the standard WebSocket API"),
     DRAIN_SECONDS("drain-seconds", "10",
