@@ -344,6 +344,10 @@ start_wildfly() {
     # In the background mode the script starts the JVM as its child, writes the JVM's pid to JBOSS_PIDFILE and
     # relays TERM to it.
     local envs=(LAUNCH_JBOSS_IN_BACKGROUND=1 JBOSS_PIDFILE="$PWD/$OUT/wildfly.pid")
+    # Once the integration tests have run, this WildFly has Herald's TLS listener (server-config/wildfly/herald.cli),
+    # whose key store's password comes from the environment: without it the server's TLS fails and the deployment
+    # is rolled back. The benchmark speaks ws; it only lets that configuration load, with the pom's development key.
+    envs+=(HERALD_KEYSTORE_PASSWORD="$(sed -n 's:.*<herald.tls.password>\(.*\)</herald.tls.password>.*:\1:p' pom.xml)")
     [ -n "${HERALD_BENCH_JAVA_OPTS:-}" ] && envs+=(JAVA_OPTS="$HERALD_BENCH_JAVA_OPTS")
     env "${envs[@]}" "$WILDFLY_HOME/bin/standalone.sh" -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1 \
         -Djboss.socket.binding.port-offset="$offset" "${HERALD_PROPS[@]}" > "$OUT/herald.log" 2>&1 &
