@@ -78,8 +78,9 @@ public final class Hub implements AutoCloseable {
     }
 
     /**
-     * Creates a hub that writes on the threads that queue the frames (the container's), and starts its
-     * heartbeat thread; {@link #close()} stops it.
+     * Creates a hub with no writer threads, which writes on the threads that queue the frames (as
+     * {@code writer-threads 0} does), and starts its heartbeat thread; {@link #close()} stops it. The runtimes start
+     * their hub with {@link #start(HeraldSettings, int)}; this one serves tests that want the writes inline.
      *
      * @throws IllegalArgumentException when authentication is on and its keys are missing or unusable
      */
