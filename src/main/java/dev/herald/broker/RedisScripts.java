@@ -40,34 +40,29 @@ final class RedisScripts {
         }
     }
 
-    static final Script POSITIONS = roomsScript("rooms-position");
-    static final Script SNAPSHOT = roomScript("room-snapshot");
-    static final Script PUBLISH = roomScript("room-publish");
-    static final Script HISTORY = roomScript("room-history");
-    static final Script JOIN = roomScript("room-join");
-    static final Script LEAVE = roomScript("room-leave");
-    static final Script NODE_BEAT = nodeScript("node-beat");
-    static final Script NODE_ALIVE = nodeScript("node-alive");
+    /** What a script on one room's keys starts with: the room's epoch settled, then its keys named. */
+    private static final String[] ONE_ROOM = {"room-epoch", "room-one"};
+
+    static final Script POSITIONS = script("rooms-position", "room-epoch"); // many rooms, each settled the same way
+    static final Script SNAPSHOT = script("room-snapshot", ONE_ROOM);
+    static final Script PUBLISH = script("room-publish", ONE_ROOM);
+    static final Script HISTORY = script("room-history", ONE_ROOM);
+    static final Script JOIN = script("room-join", ONE_ROOM);
+    static final Script LEAVE = script("room-leave", ONE_ROOM);
+    static final Script NODE_BEAT = script("node-beat");
+    static final Script NODE_ALIVE = script("node-alive");
 
     private RedisScripts() {
     }
 
-    /** A script on one room's keys: it starts by settling the room's epoch. */
-    private static Script roomScript(String name) {
-        String text = resource("room-epoch") + "\n" + resource("room-one") + "\n" + resource(name);
-        return new Script(name, text, sha1(text));
-    }
-
-    /** A script on many rooms' keys, which settles each room's epoch with the same function. */
-    private static Script roomsScript(String name) {
-        String text = resource("room-epoch") + "\n" + resource(name);
-        return new Script(name, text, sha1(text));
-    }
-
-    /** A script on the cluster's node list. */
-    private static Script nodeScript(String name) {
-        String text = resource(name);
-        return new Script(name, text, sha1(text));
+    /** The script {@code name}, after the texts of {@code preludes}, each a resource of its own. */
+    private static Script script(String name, String... preludes) {
+        StringBuilder text = new StringBuilder();
+        for (String prelude : preludes) {
+            text.append(resource(prelude)).append('\n');
+        }
+        text.append(resource(name));
+        return new Script(name, text.toString(), sha1(text.toString()));
     }
 
     private static String resource(String name) {

@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Turns room frames into JSON text and back: JSON-B's forms, written by {@link OutboundJson} and read by JSON-B. Decoding never throws: each way a frame can be
+ * Turns room frames into JSON text and back: JSON-B's forms, written by {@link OutboundJson} and read by JSON-B.
+ * Decoding never throws: each way a frame can be
  * wrong becomes an {@link Inbound.Rejected} with the documented error code.
  *
  * <p>Decoding first reads the frame with JSON-P to tell the error codes apart (not an object, unknown type,
