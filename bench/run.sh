@@ -336,9 +336,15 @@ start_payara() {
 
 start_wildfly() {
     # The port offset moves every socket (http 8080, https 8443, management 9990/9993, txn 4712/4713) together.
-    local offset dep=$WILDFLY_HOME/standalone/deployments
+    # A server base directory of its own under target/bench (configuration copied, deployments, data, logs), made
+    # afresh each time, so that the ITs' standalone/ is never deployed to: a WAR left in its deployments/ would
+    # make their next deployment of herald.war a duplicate.
+    local offset base=$PWD/$OUT/wildfly dep
     offset=$(free_base 8080 8443 9990 9993 4712 4713)
-    rm -f "$dep"/herald.war "$dep"/herald.war.*
+    rm -rf "$base"
+    mkdir -p "$base/deployments"
+    cp -r "$WILDFLY_HOME/standalone/configuration" "$base/"
+    dep=$base/deployments
     cp "$WAR" "$dep/herald.war"
     rm -f "$OUT/wildfly.pid"
     # In the background mode the script starts the JVM as its child, writes the JVM's pid to JBOSS_PIDFILE and
@@ -350,7 +356,8 @@ start_wildfly() {
     envs+=(HERALD_KEYSTORE_PASSWORD="$(sed -n 's:.*<herald.tls.password>\(.*\)</herald.tls.password>.*:\1:p' pom.xml)")
     [ -n "${HERALD_BENCH_JAVA_OPTS:-}" ] && envs+=(JAVA_OPTS="$HERALD_BENCH_JAVA_OPTS")
     env "${envs[@]}" "$WILDFLY_HOME/bin/standalone.sh" -Djboss.bind.address=127.0.0.1 -Djboss.bind.address.management=127.0.0.1 \
-        -Djboss.socket.binding.port-offset="$offset" "${HERALD_PROPS[@]}" > "$OUT/herald.log" 2>&1 &
+        -Djboss.socket.binding.port-offset="$offset" -Djboss.server.base.dir="$base" "${HERALD_PROPS[@]}" \
+        > "$OUT/herald.log" 2>&1 &
     local script=$!
     PIDS+=("$script")
     local i

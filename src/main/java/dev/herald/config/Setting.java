@@ -35,7 +35,7 @@ public enum Setting {
     WRITER_THREADS("writer-threads", "auto",
             "threads of Herald's own that write fan-outs, so that a busy client's frames leave in batches; auto is one per core, 0 writes on the reading thread (the container's, in a WAR)"),
     RAW_FRAMES("raw-frames", "on",
-            "on: where the runtime is Tyrus (standalone, Payara, GlassFish), frames are written pre-framed and a lagging client's are batched; off: every frame through the standard WebSocket API"),
+            "on: a lagging client's waiting frames are written together: pre-framed where the runtime is Tyrus (standalone, Payara, GlassFish), through the standard API's batching on WildFly; off: every frame through the standard WebSocket API, one at a time"),
     DRAIN_SECONDS("drain-seconds", "10",
             "on shutdown, close connections with 1012 after their pending frames, within this time; 0 closes at once with 1001"),
     METRICS("metrics", "on",

@@ -2,6 +2,7 @@ package dev.herald.delivery;
 
 import dev.herald.protocol.Closure;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * The hub's view of one client transport. Sends are asynchronous: each reports its end through
@@ -39,6 +40,25 @@ public interface Connection {
      */
     default void sendWire(ByteBuffer frames, SendCallback done) {
         throw new UnsupportedOperationException("this connection does not write pre-framed bytes");
+    }
+
+    /**
+     * {@code true} when this transport takes several text and binary frames at once and writes them together
+     * ({@link #sendBatch}): the queue then hands over all its waiting frames, up to a batch's size, in one call.
+     * Checked only when {@link #writesWireFrames()} is {@code false}.
+     */
+    default boolean writesBatches() {
+        return false;
+    }
+
+    /**
+     * Sends {@code frames} (text and binary only, in this order) and reports once, through {@code done}, when all
+     * of them are written or as soon as one failed.
+     *
+     * @throws UnsupportedOperationException unless {@link #writesBatches()}
+     */
+    default void sendBatch(List<Frame> frames, SendCallback done) {
+        throw new UnsupportedOperationException("this connection does not write frames in batches");
     }
 
     /** Starts the closing handshake with {@code closure}'s code and reason; never blocks. */

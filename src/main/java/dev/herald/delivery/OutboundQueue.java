@@ -24,7 +24,9 @@ import java.util.logging.Logger;
  *
  * <p>On a connection that writes pre-framed bytes, the text and binary frames waiting at the head go out
  * together, up to {@link #BATCH_BYTES}, as one write: a client that fell a few frames behind costs one system
- * call to catch up, not one per frame. That one write is still the only one in flight.
+ * call to catch up, not one per frame. That one write is still the only one in flight. A connection that
+ * {@linkplain Connection#writesBatches() writes batches} gets the same frames in one call, and writes them as it
+ * can (WildFly: one gathering write).
  */
 public final class OutboundQueue {
 
@@ -192,12 +194,13 @@ public final class OutboundQueue {
     }
 
     /**
-     * Writes queued frames one at a time until the queue is empty or a write is pending. A write that
+     * Writes queued frames, one write at a time, until the queue is empty or a write is pending. A write that
      * completes inside {@code send} (common when the socket buffer has room) continues this loop instead of
      * recursing, so a long queue cannot overflow the stack.
      */
     void pump() {
         boolean wire = connection.writesWireFrames();
+        boolean batches = !wire && connection.writesBatches();
         while (true) {
             Frame next;
             List<Frame> batch = null;
@@ -217,7 +220,7 @@ public final class OutboundQueue {
                     writing = false;
                     return;
                 }
-                if (wire && next.hasWireForm()) {
+                if ((wire || batches) && next.hasWireForm()) {
                     batch = headBatch();
                     inFlight = batch.size();
                 } else {
@@ -229,6 +232,13 @@ public final class OutboundQueue {
             try {
                 if (batch == null) {
                     next.sendTo(connection, this::completed);
+                } else if (batches) {
+                    // A copy: the callback may run on this thread before sendBatch returns, and what it does
+                    // (a failed write closes the client and tells its room) can gather another queue's batch
+                    // in this thread's list.
+                    List<Frame> frames = batch.size() == 1 ? List.of(next) : List.copyOf(batch);
+                    batch.clear();
+                    connection.sendBatch(frames, this::completed);
                 } else {
                     // The frames in flight stay at the head, where no producer drops them, and the list is
                     // this thread's own, so the copy needs no lock. The list is emptied before the send, which

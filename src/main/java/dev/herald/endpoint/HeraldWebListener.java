@@ -33,7 +33,7 @@ public class HeraldWebListener implements ServletContextListener {
         // Read before the hub starts: a key that is unusable fails the deployment with nothing left running.
         Optional<ApiKey> apiKey = ApiKey.configured(settings, System.getenv(ApiKey.VARIABLE));
         hub = Hub.start(settings, settings.writerThreads());
-        RunningHub.installInContainer(hub, settings.rawFrames() ? new TyrusRawFrames() : null);
+        RunningHub.installInContainer(hub, settings.rawFrames());
         if (settings.metrics()) {
             context.addServlet("herald-operations", OperationsServlet.class).addMapping(OperationsServlet.MAPPINGS);
         }

@@ -1,16 +1,19 @@
 package dev.herald.endpoint;
 
 import dev.herald.delivery.Connection;
+import dev.herald.delivery.Frame;
 import dev.herald.protocol.Closure;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
- * A JSR 356 {@link Session} as the hub's {@link Connection}: asynchronous sends only, and pre-framed writes
- * when the runtime has a {@link WireWriter}.
+ * A JSR 356 {@link Session} as the hub's {@link Connection}: asynchronous sends only, pre-framed writes when the
+ * runtime has a {@link WireWriter}, else batches of standard sends where the runtime takes them
+ * ({@link StandardBatches}).
  */
 final class SessionConnection implements Connection {
 
@@ -18,16 +21,19 @@ final class SessionConnection implements Connection {
     private final String remoteAddress;
     /** {@code null} when the runtime has none. */
     private final WireWriter wireWriter;
+    /** {@code null} unless the runtime takes a batch of standard sends at once. */
+    private final StandardBatches batches;
     private final SessionCloser closer;
 
     SessionConnection(Session session) {
-        this(session, null, SessionCloser.inline());
+        this(session, null, null, SessionCloser.inline());
     }
 
-    SessionConnection(Session session, WireWriter wireWriter, SessionCloser closer) {
+    SessionConnection(Session session, WireWriter wireWriter, StandardBatches batches, SessionCloser closer) {
         this.session = session;
         this.remoteAddress = RemoteAddresses.of(session);
         this.wireWriter = wireWriter;
+        this.batches = batches;
         this.closer = closer;
     }
 
@@ -36,8 +42,10 @@ final class SessionConnection implements Connection {
      * the way the running hub's runtime needs ({@link SessionCloser}).
      */
     static SessionConnection opened(Session session) {
-        return new SessionConnection(session, RunningHub.wireWriter().filter(writer -> writer.canWrite(session))
-                .orElse(null), RunningHub.closer());
+        WireWriter wireWriter = RunningHub.wireWriter().filter(writer -> writer.canWrite(session)).orElse(null);
+        StandardBatches batches = wireWriter != null ? null
+                : RunningHub.standardBatches().filter(standard -> standard.accepts(session)).orElse(null);
+        return new SessionConnection(session, wireWriter, batches, RunningHub.closer());
     }
 
     @Override
@@ -83,6 +91,19 @@ final class SessionConnection implements Connection {
         } catch (RuntimeException e) {
             done.completed(e);
         }
+    }
+
+    @Override
+    public boolean writesBatches() {
+        return batches != null;
+    }
+
+    @Override
+    public void sendBatch(List<Frame> frames, SendCallback done) {
+        if (batches == null) {
+            throw new UnsupportedOperationException("this runtime takes one send at a time");
+        }
+        batches.send(session, frames, done);
     }
 
     @Override

@@ -32,7 +32,7 @@ import java.util.logging.Logger;
  * they are missing (WildFly's Undertow, another Tyrus), {@link #canWrite} is {@code false} and every frame goes
  * through the standard API, as with {@code raw-frames=off}.
  */
-public final class TyrusRawFrames implements WireWriter {
+final class TyrusRawFrames implements WireWriter {
 
     private static final Logger LOG = Logger.getLogger(TyrusRawFrames.class.getName());
     private static final MethodType WEB_SOCKET_OF = MethodType.methodType(Object.class, Object.class);

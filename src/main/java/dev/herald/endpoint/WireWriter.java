@@ -6,8 +6,9 @@ import java.nio.ByteBuffer;
 
 /**
  * A runtime-specific way to write pre-framed bytes to a session, which the WebSocket API does not offer. The
- * bootstrap installs one ({@link RunningHub#install(dev.herald.hub.Hub, WireWriter)}) unless {@code raw-frames}
- * is off; a session it cannot write to sends every frame through {@code getAsyncRemote()}.
+ * bootstrap installs one ({@link RunningHub#install(dev.herald.hub.Hub, boolean)}) unless {@code raw-frames}
+ * is off; a session it cannot write to sends its frames through {@code getAsyncRemote()}, in batches where
+ * {@link StandardBatches} applies.
  */
 public interface WireWriter {
 

@@ -8,7 +8,6 @@ import dev.herald.api.ApiServlet;
 import dev.herald.api.OperationsServlet;
 import dev.herald.hub.ServerControl;
 import dev.herald.endpoint.RunningHub;
-import dev.herald.endpoint.TyrusRawFrames;
 import dev.herald.hub.Hub;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
@@ -74,7 +73,7 @@ public final class StandaloneServer implements AutoCloseable {
         HeraldSettings settings = ceiling.map(limit -> limit.fit(configured)).orElse(configured);
         // Fan-outs are written by the hub's writer threads, beside the Grizzly workers that read (see Writers).
         Hub hub = Hub.start(settings, settings.writerThreads());
-        RunningHub.install(hub, settings.rawFrames() ? new TyrusRawFrames() : null);
+        RunningHub.install(hub, settings.rawFrames());
         HttpServer http = new HttpServer();
         try {
             NetworkListener listener = new NetworkListener("herald", settings.host(), settings.port());

@@ -661,4 +661,78 @@ class OutboundQueueTest {
         assertTrue(wire.arrays.get(1) != wire.arrays.get(2), "a buffer the transport may still hold is not reused");
         assertArrayEquals(inFlight, wire.arrays.get(1), "the bytes of the write in flight were not touched");
     }
+    /** A transport that takes a batch of frames in one call (WildFly's, through the standard API's batching). */
+    private static final class BatchConnection extends RecordingConnection {
+
+        final List<List<String>> batches = new ArrayList<>();
+        /** The list each batch arrived in. */
+        final List<List<Frame>> lists = new ArrayList<>();
+
+        @Override
+        public boolean writesBatches() {
+            return true;
+        }
+
+        @Override
+        public synchronized void sendBatch(List<Frame> frames, SendCallback done) {
+            lists.add(frames);
+            batches.add(frames.stream().map(f -> (f.kind() == Frame.Kind.TEXT ? "text:" + f.text()
+                    : "binary:" + StandardCharsets.UTF_8.decode(f.binary().duplicate()))).toList());
+            record("batch", done);
+        }
+    }
+
+    @Test
+    void framesWaitingBehindASendGoToABatchingTransportInOneCall() {
+        BatchConnection batching = new BatchConnection();
+        OutboundQueue queue = new OutboundQueue(batching, 1_000);
+        offer(queue, Frame.text("a"));
+        offer(queue, Frame.text("b"));
+        offer(queue, Frame.binary(ByteBuffer.wrap("c".getBytes(StandardCharsets.UTF_8))));
+        offer(queue, Frame.ping(ByteBuffer.allocate(0)));
+        offer(queue, Frame.text("d"));
+        assertEquals(List.of(List.of("text:a")), batching.batches, "the first frame goes at once, alone");
+        batching.completeNext(null);
+        assertEquals(List.of(List.of("text:a"), List.of("text:b", "binary:c")), batching.batches,
+                "the ping ends the batch");
+        assertEquals(2 + 16 + 1, queue.queuedBytes(), "the batch in flight and the frames behind it count");
+        batching.completeNext(null);
+        batching.completeNext(null);
+        assertEquals(List.of("batch", "batch", "ping", "batch"), batching.sent());
+        assertEquals(List.of("text:d"), batching.batches.get(2));
+        batching.completeNext(null);
+        assertEquals(0, queue.queuedBytes());
+        assertEquals(1, batching.maxInFlight, "a batch is one send in flight");
+    }
+
+    @Test
+    void aBatchingTransportKeepsItsListWhileTheQueueGathersTheNext() {
+        BatchConnection batching = new BatchConnection();
+        OutboundQueue queue = new OutboundQueue(batching, 1_000);
+        offer(queue, Frame.text("a"));
+        offer(queue, Frame.text("b"));
+        offer(queue, Frame.text("c"));
+        batching.completeNext(null);              // [b, c] goes and stays in flight
+        List<Frame> inFlight = batching.lists.get(1);
+        offer(queue, Frame.text("d"));
+        offer(queue, Frame.text("e"));
+        batching.completeNext(null);              // [d, e] is gathered while [b, c] may still be read
+        assertEquals(List.of("b", "c"), inFlight.stream().map(Frame::text).toList());
+        assertEquals(List.of("text:d", "text:e"), batching.batches.get(2));
+    }
+
+    @Test
+    void aFailedBatchClosesTheQueueOfABatchingTransport() {
+        BatchConnection batching = new BatchConnection();
+        Counters counters = new Counters();
+        OutboundQueue queue = new OutboundQueue(batching, 1_000, SlowConsumerPolicy.DISCONNECT, null, counters);
+        offer(queue, Frame.message("a", null));
+        offer(queue, Frame.message("b", null));
+        offer(queue, Frame.message("c", null));
+        batching.completeNext(null);
+        batching.completeNext(new IOException("reset"));
+        assertEquals(OutboundQueue.Offer.CLOSED, queue.enqueue(Frame.text("d")));
+        assertEquals(0, queue.queuedBytes());
+        assertEquals(1, counters.snapshot().deliveries(), "only the frame written before the failure counts");
+    }
 }
