@@ -10,9 +10,7 @@ import dev.herald.delivery.Frame;
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.SendResult;
-import jakarta.websocket.Session;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -75,22 +73,13 @@ class StandardBatchesTest {
     private final List<Object> reports = new ArrayList<>();
     private final RecordingRemote remote = new RecordingRemote();
 
-    private static Session sessionWith(RemoteEndpoint.Async remote) {
-        return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getAsyncRemote" -> remote;
-                    case "toString" -> "test session";
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-    }
-
     private void send(Frame... frames) {
-        new StandardBatches().send(sessionWith(remote), List.of(frames), failure -> reports.add(failure == null ? "ok" : failure));
+        new StandardBatches().send(TestSessions.withAsyncRemote(remote), List.of(frames), failure -> reports.add(failure == null ? "ok" : failure));
     }
 
     @Test
     void aRuntimeOtherThanUndertowKeepsOneSendAtATime() {
-        assertFalse(new StandardBatches().accepts(sessionWith(remote)), "the fallback: no batches");
+        assertFalse(new StandardBatches().accepts(TestSessions.withAsyncRemote(remote)), "the fallback: no batches");
     }
 
     @Test

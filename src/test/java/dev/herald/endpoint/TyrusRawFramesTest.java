@@ -11,7 +11,6 @@ import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
 import jakarta.websocket.Session;
 import java.io.IOException;
-import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,19 +69,10 @@ class TyrusRawFramesTest {
         }
     }
 
-    private static Session sessionWith(RemoteEndpoint.Async remote) {
-        return (Session) Proxy.newProxyInstance(Session.class.getClassLoader(), new Class<?>[] {Session.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getAsyncRemote" -> remote;
-                    case "toString" -> "test session";
-                    default -> throw new UnsupportedOperationException(method.getName());
-                });
-    }
-
     @Test
     void aRuntimeWithoutTyrusInternalsFallsBackToTheStandardApi() {
         TyrusRawFrames writer = new TyrusRawFrames();
-        Session undertowLike = sessionWith(new PlainRemote());
+        Session undertowLike = TestSessions.withAsyncRemote(new PlainRemote());
         assertFalse(writer.canWrite(undertowLike));
         assertThrows(UnsupportedOperationException.class,
                 () -> writer.write(undertowLike, ByteBuffer.allocate(2), failure -> { }));
@@ -92,7 +82,7 @@ class TyrusRawFramesTest {
     void aTyrusShapedSessionGetsTheBytesAsTheyAreAndItsCompletion() {
         TyrusRawFrames writer = new TyrusRawFrames();
         RecordingSocket socket = new RecordingSocket();
-        Session session = sessionWith(new TyrusShapedRemote(socket));
+        Session session = TestSessions.withAsyncRemote(new TyrusShapedRemote(socket));
         assertTrue(writer.canWrite(session));
         ByteBuffer frames = ByteBuffer.wrap(new byte[] {(byte) 0x81, 1, 'x'});
         AtomicReference<Throwable> result = new AtomicReference<>(new AssertionError("not completed"));
@@ -109,7 +99,7 @@ class TyrusRawFramesTest {
         IOException broken = new IOException("broken pipe");
         socket.answer = CompletableFuture.failedFuture(broken);
         AtomicReference<Throwable> result = new AtomicReference<>();
-        writer.write(sessionWith(new TyrusShapedRemote(socket)), ByteBuffer.allocate(2), result::set);
+        writer.write(TestSessions.withAsyncRemote(new TyrusShapedRemote(socket)), ByteBuffer.allocate(2), result::set);
         assertSame(broken, result.get());
     }
 
@@ -119,6 +109,6 @@ class TyrusRawFramesTest {
         RecordingSocket socket = new RecordingSocket();
         socket.answer = new FutureTask<>(() -> null);
         assertThrows(IllegalStateException.class,
-                () -> writer.write(sessionWith(new TyrusShapedRemote(socket)), ByteBuffer.allocate(2), failure -> { }));
+                () -> writer.write(TestSessions.withAsyncRemote(new TyrusShapedRemote(socket)), ByteBuffer.allocate(2), failure -> { }));
     }
 }
