@@ -4,8 +4,9 @@ import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -23,6 +24,15 @@ final class SessionCloser implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SessionCloser.class.getName());
     private static final long STOP_WAIT_SECONDS = 2;
+    /**
+     * The most closes that wait at once; later ones wait in line. On Liberty a slow consumer's close holds its thread
+     * until the runtime's write times out (30 s to a minute, measured), so without a bound a crowd of clients that
+     * stop reading, hostile or not, would each take a thread of their own. Herald has already forgotten a client it
+     * closes (its queue is closed and its room told), so a close that waits in line only keeps the socket a little
+     * longer.
+     */
+    static final int MAX_THREADS = 64;
+    private static final long IDLE_SECONDS = 60;
 
     /** {@code null} when closing inline. */
     private final ExecutorService pool;
@@ -37,16 +47,24 @@ final class SessionCloser implements AutoCloseable {
     }
 
     /**
-     * Closes on daemon threads named {@code herald-closer-<n>}, as many as closes wait at once (each waits at most
-     * until the runtime's write timeout), idle ones ending after a minute.
+     * Closes on daemon threads named {@code herald-closer-<n>}: one per close waiting at once (each waits at most
+     * until the runtime's write timeout), up to {@link #MAX_THREADS}, idle ones ending after a minute.
      */
     static SessionCloser threads() {
+        return threads(MAX_THREADS);
+    }
+
+    /** As {@link #threads()}, with at most {@code maxThreads} closes waiting at once. */
+    static SessionCloser threads(int maxThreads) {
         AtomicInteger numbers = new AtomicInteger();
-        return new SessionCloser(Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "herald-closer-" + numbers.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        }));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(maxThreads, maxThreads, IDLE_SECONDS, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), task -> {
+                    Thread thread = new Thread(task, "herald-closer-" + numbers.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        pool.allowCoreThreadTimeOut(true);
+        return new SessionCloser(pool);
     }
 
     void close(Session session, CloseReason reason) {
