@@ -1,5 +1,8 @@
 package dev.herald.broker;
 
+import static dev.herald.broker.ScriptReplies.number;
+import static dev.herald.broker.ScriptReplies.text;
+
 import dev.herald.config.BrokerSettings;
 import dev.herald.protocol.LeaveReason;
 import dev.herald.protocol.Member;
@@ -41,19 +44,8 @@ import java.util.logging.Logger;
 public final class RedisBroker implements Broker {
 
     private static final Logger LOG = Logger.getLogger(RedisBroker.class.getName());
-    /**
-     * How often each room with members here is touched (its keys kept alive, and its position compared): ten times
-     * in a room's lifetime ({@code history-seconds}), between every second and every 30 s. Each touch costs Redis about
-     * six operations a room, so at the default 300 s a node's 15 000 idle rooms cost 3 000 operations a second, not
-     * the 18 000 of a touch every 5 s.
-     */
-    static long touchMillis(long historyMillis) {
-        return Math.max(1_000, Math.min(30_000, historyMillis / 10));
-    }
     /** Most messages one repair reads at a time; a longer gap is read in several steps. */
     private static final int REPAIR_BATCH = 1_000;
-    /** Most rooms one touch call covers: Redis runs a script without serving anyone else meanwhile. */
-    private static final int TOUCH_BATCH = 500;
 
     private final int historySize;
     private final long historyMillis;
@@ -65,6 +57,7 @@ public final class RedisBroker implements Broker {
     private final ConcurrentHashMap<String, RoomFeed> feeds = new ConcurrentHashMap<>();
     private final ClusterPresence presence;
     private final ClusterQueries queries;
+    private final RoomTouch touch;
     private volatile BrokerSink sink;
 
     /**
@@ -82,14 +75,16 @@ public final class RedisBroker implements Broker {
         this.link = new RedisLink(settings, nodeId, new Listener(), events, this::linked);
         this.presence = new ClusterPresence(nodeId, link, wire, historyMillis, this::newEpoch);
         this.queries = new ClusterQueries(nodeId, link, events, () -> sink);
+        this.touch = new RoomTouch(link, historyMillis, this::newEpoch, feeds::values,
+                (what, task) -> events.execute(guarded(what, task)));
     }
 
     @Override
     public void start(BrokerSink deliverTo) {
         this.sink = deliverTo;
         link.connect();
-        long touch = touchMillis(historyMillis);
-        events.scheduleWithFixedDelay(guarded("touch", this::touchAll), touch, touch, TimeUnit.MILLISECONDS);
+        long period = RoomTouch.periodMillis(historyMillis);
+        events.scheduleWithFixedDelay(guarded("touch", touch::touchAll), period, period, TimeUnit.MILLISECONDS);
         events.scheduleWithFixedDelay(guarded("heartbeat", this::beat), 0, ClusterPresence.BEAT_SECONDS,
                 TimeUnit.SECONDS);
     }
@@ -315,7 +310,7 @@ public final class RedisBroker implements Broker {
         wire.close();
     }
 
-    // ---- repair and touch: on the event thread ---------------------------------------------------
+    // ---- repair: on the event thread ---------------------------------------------------
 
     private void readForRepair(RoomFeed feed, long since) {
         history(feed.room(), since, REPAIR_BATCH).whenComplete((history, failure) -> {
@@ -326,55 +321,6 @@ public final class RedisBroker implements Broker {
                 feed.repaired(failure == null ? history : null);
             }));
         });
-    }
-
-    /**
-     * Keeps the keys of every room with members here alive, and repairs a room whose feed fell behind silently: one
-     * script call per {@value #TOUCH_BATCH} rooms, so that a node with tens of thousands of rooms costs Redis (and
-     * itself) a few calls a touch, not one each.
-     */
-    private void touchAll() {
-        if (!link.connected()) {
-            return;
-        }
-        List<RoomFeed> all = List.copyOf(feeds.values());
-        for (int from = 0; from < all.size(); from += TOUCH_BATCH) {
-            List<RoomFeed> batch = all.subList(from, Math.min(all.size(), from + TOUCH_BATCH));
-            positions(batch.stream().map(RoomFeed::room).toList()).whenComplete((states, failure) -> {
-                if (failure != null) {
-                    LOG.log(Level.FINE, "touch of " + batch.size() + " rooms failed; the next touch tries again", failure);
-                    return;
-                }
-                for (int i = 0; i < batch.size(); i++) {
-                    RoomFeed feed = batch.get(i);
-                    RoomState at = states.get(i);
-                    events.execute(guarded("check", () -> feed.check(at)));
-                }
-            });
-        }
-    }
-
-    /** Where each of {@code rooms} stands, in their order, in one script call. */
-    private CompletionStage<List<RoomState>> positions(List<String> rooms) {
-        String[] keys = new String[3 * rooms.size()];
-        String[] args = new String[1 + rooms.size()];
-        args[0] = Long.toString(historyMillis);
-        for (int i = 0; i < rooms.size(); i++) {
-            String[] room = RedisKeys.room(rooms.get(i));
-            System.arraycopy(room, 0, keys, 3 * i, 3); // meta, history, members: the channel is not needed
-            args[1 + i] = newEpoch();
-        }
-        try {
-            return RedisScripts.POSITIONS.run(link.commands(), keys, args).thenApply(reply -> {
-                List<RoomState> states = new ArrayList<>(rooms.size());
-                for (int i = 0; i < rooms.size(); i++) {
-                    states.add(new RoomState(text(reply.get(2 * i)), number(reply.get(2 * i + 1))));
-                }
-                return states;
-            });
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
     }
 
     /** Beats this node's heart, then reaps in its rooms the members of nodes that stopped beating. */
@@ -451,14 +397,6 @@ public final class RedisBroker implements Broker {
 
     private String newEpoch() {
         return Long.toString(random.nextLong() >>> 1, 36);
-    }
-
-    private static String text(Object value) {
-        return String.valueOf(value);
-    }
-
-    private static long number(Object value) {
-        return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value));
     }
 
     private static <T> T await(CompletionStage<T> stage) {

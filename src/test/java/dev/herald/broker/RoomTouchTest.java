@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class RedisBrokerTouchTest {
+class RoomTouchTest {
 
     /** Ten touches in a room's lifetime (history-seconds), between every second and every 30 s. */
     @ParameterizedTest
@@ -16,6 +16,6 @@ class RedisBrokerTouchTest {
             "1000, 1000",
             "604800000, 30000"})
     void touchesTenTimesInARoomsLifetimeWithinOneToThirtySeconds(long historyMillis, long touchMillis) {
-        assertEquals(touchMillis, RedisBroker.touchMillis(historyMillis));
+        assertEquals(touchMillis, RoomTouch.periodMillis(historyMillis));
     }
 }
