@@ -13,13 +13,15 @@ import java.util.logging.Logger;
  * Where the queues that a fan-out found idle start writing: on the broadcasting thread itself, or on a few
  * writer threads of the hub's own.
  *
- * <p>The writer threads do two things for a busy standalone server. The thread that received a message goes
+ * <p>The writer threads do two things for a busy server. The thread that received a message goes
  * back to reading as soon as the message is queued for everyone, and while the writers work through one
  * fan-out, the frames of the next ones pile up in the same queues and leave as one batched write per client
  * ({@link OutboundQueue}), not one write per frame. A large fan-out is also split across the threads, so that
  * one message uses every core. When the server is quiet, the hand-off costs a few microseconds.
  *
- * <p>In a container the hub writes inline: the container owns the threads.
+ * <p>The same holds in a container, whose reading threads would otherwise do every write of a fan-out themselves
+ * (measured on Payara Micro: one core of two busy). {@code writer-threads} 0 writes inline, on the thread that
+ * queued the frame.
  */
 final class Writers implements AutoCloseable {
 
