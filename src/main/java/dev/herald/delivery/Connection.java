@@ -52,6 +52,14 @@ public interface Connection {
     }
 
     /**
+     * The most frames one {@link #sendBatch} may carry: a runtime's write may slow down with very many buffers at
+     * once.
+     */
+    default int maxBatchFrames() {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * Sends {@code frames} (text and binary only, in this order) and reports once, through {@code done}, when all
      * of them are written or as soon as one failed.
      *

@@ -221,7 +221,7 @@ public final class OutboundQueue {
                     return;
                 }
                 if ((wire || batches) && next.hasWireForm()) {
-                    batch = headBatch();
+                    batch = headBatch(wire ? Integer.MAX_VALUE : connection.maxBatchFrames());
                     inFlight = batch.size();
                 } else {
                     inFlight = 1;
@@ -272,13 +272,16 @@ public final class OutboundQueue {
         }
     }
 
-    /** The text and binary frames at the head that one write can carry: at least one, then up to the batch size. */
-    private List<Frame> headBatch() {
+    /**
+     * The text and binary frames at the head that one write can carry: at least one, then up to the batch size and
+     * {@code maxFrames}.
+     */
+    private List<Frame> headBatch(int maxFrames) {
         List<Frame> batch = scratch.frames();
         long size = 0;
         for (Frame frame : pending) {
             int length = frame.hasWireForm() ? frame.wire().remaining() : -1;
-            if (length < 0 || (!batch.isEmpty() && size + length > BATCH_BYTES)) {
+            if (length < 0 || (!batch.isEmpty() && (size + length > BATCH_BYTES || batch.size() == maxFrames))) {
                 break;
             }
             batch.add(frame);

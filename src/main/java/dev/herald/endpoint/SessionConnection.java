@@ -99,6 +99,11 @@ final class SessionConnection implements Connection {
     }
 
     @Override
+    public int maxBatchFrames() {
+        return StandardBatches.MAX_FRAMES;
+    }
+
+    @Override
     public void sendBatch(List<Frame> frames, SendCallback done) {
         if (batches == null) {
             throw new UnsupportedOperationException("this runtime takes one send at a time");

@@ -668,9 +668,16 @@ class OutboundQueueTest {
         /** The list each batch arrived in. */
         final List<List<Frame>> lists = new ArrayList<>();
 
+        int maxBatchFrames = Integer.MAX_VALUE;
+
         @Override
         public boolean writesBatches() {
             return true;
+        }
+
+        @Override
+        public int maxBatchFrames() {
+            return maxBatchFrames;
         }
 
         @Override
@@ -703,6 +710,22 @@ class OutboundQueueTest {
         batching.completeNext(null);
         assertEquals(0, queue.queuedBytes());
         assertEquals(1, batching.maxInFlight, "a batch is one send in flight");
+    }
+
+    @Test
+    void aBatchStopsAtTheTransportsMostFrames() {
+        BatchConnection batching = new BatchConnection();
+        batching.maxBatchFrames = 2;
+        OutboundQueue queue = new OutboundQueue(batching, 1_000);
+        for (String text : List.of("a", "b", "c", "d", "e", "f")) {
+            offer(queue, Frame.text(text));
+        }
+        while (!batching.pending.isEmpty()) {
+            batching.completeNext(null);
+        }
+        assertEquals(List.of(List.of("text:a"), List.of("text:b", "text:c"), List.of("text:d", "text:e"),
+                List.of("text:f")), batching.batches);
+        assertEquals(0, queue.queuedBytes());
     }
 
     @Test
