@@ -52,8 +52,8 @@ public interface Connection {
     }
 
     /**
-     * The most frames one {@link #sendBatch} may carry: a runtime's write may slow down with very many buffers at
-     * once.
+     * The most frames one write may carry ({@link #sendWire} or {@link #sendBatch}): a runtime's write may slow down
+     * with very many buffers at once. Pre-framed bytes are one buffer, however many frames.
      */
     default int maxBatchFrames() {
         return Integer.MAX_VALUE;

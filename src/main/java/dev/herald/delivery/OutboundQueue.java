@@ -221,7 +221,7 @@ public final class OutboundQueue {
                     return;
                 }
                 if ((wire || batches) && next.hasWireForm()) {
-                    batch = headBatch(wire ? Integer.MAX_VALUE : connection.maxBatchFrames());
+                    batch = headBatch(connection.maxBatchFrames());
                     inFlight = batch.size();
                 } else {
                     inFlight = 1;

@@ -100,7 +100,7 @@ final class SessionConnection implements Connection {
 
     @Override
     public int maxBatchFrames() {
-        return StandardBatches.MAX_FRAMES;
+        return batches != null ? StandardBatches.MAX_FRAMES : Integer.MAX_VALUE;
     }
 
     @Override
