@@ -236,7 +236,7 @@ public final class OutboundQueue {
                     // A copy: the callback may run on this thread before sendBatch returns, and what it does
                     // (a failed write closes the client and tells its room) can gather another queue's batch
                     // in this thread's list.
-                    List<Frame> frames = batch.size() == 1 ? List.of(next) : List.copyOf(batch);
+                    List<Frame> frames = List.copyOf(batch);
                     batch.clear();
                     connection.sendBatch(frames, this::completed);
                 } else {

@@ -95,7 +95,7 @@ final class StandardBatches {
      * Counts the batch's sends down and reports once: with the first failure if any, when the last has ended, or at
      * once when the flush failed (the frames handed over may then never report).
      */
-    static final class Completion implements SendHandler {
+    private static final class Completion implements SendHandler {
 
         private final AtomicInteger outstanding;
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
