@@ -42,22 +42,24 @@ class StandaloneOperationsIT extends OperationsSuite {
     void readinessIs503WhileTheServerDrains() throws Exception {
         server.close();
         StandaloneServer draining = StandaloneFixture.start(Map.of(Setting.DRAIN_SECONDS, "6",
-                Setting.QUEUE_BYTES, Integer.toString(16 * 1024 * 1024),
+                Setting.QUEUE_BYTES, Integer.toString(32 * 1024 * 1024),
                 Setting.RATE_PER_SECOND, "10000", Setting.RATE_BURST, "10000"));
         try {
             URI base = StandaloneFixture.base(draining);
             // A member that stopped reading with megabytes still queued for it keeps the drain going until its
             // deadline: its pending frames must go before its close (an idle one would be closed at once).
+            // 10 MB, well past what the kernel's send buffer may hold on loopback (tcp_wmem allows 4 MiB): with
+            // 2 MB, one CI run found the listener already gone at the first poll, as if the drain had nothing left.
             RawWebSocket stuck = RawWebSocket.open(base.resolve("rooms/r?name=stuck"), null, 4096);
             assertTrue(stuck.read().text().contains("\"welcome\""));
             try (HeraldClient publisher = HeraldClient.connect(base.resolve("rooms/r?name=publisher"))) {
                 Frames.expect(publisher, "welcome");
-                String text = "d".repeat(20_000);
-                for (int i = 0; i < 100; i++) {
+                String text = "d".repeat(50_000);
+                for (int i = 0; i < 200; i++) {
                     publisher.sendText(Frames.publish(text, "p" + i));
                 }
                 int acked = 0;
-                while (acked < 100) {
+                while (acked < 200) {
                     if ("ack".equals(Frames.next(publisher).getString("type"))) {
                         acked++;
                     }
