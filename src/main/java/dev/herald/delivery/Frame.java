@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One outbound frame, encoded once and shared by every recipient's queue. {@code bytes} is what it costs
- * against a queue's budget. Text and binary frames also carry their {@code wire} form, the complete RFC 6455
- * frame as a server sends it (header and unmasked payload), built once per broadcast, for connections that
- * write pre-framed bytes ({@link Connection#writesWireFrames()}). Messages and binary data remember when they were
+ * against a queue's budget. Text, binary and ping frames also carry their {@code wire} form, the complete RFC 6455
+ * frame as a server sends it (header and unmasked payload), built once per broadcast or ping round, for
+ * connections that write pre-framed bytes ({@link Connection#writesWireFrames()}). Messages and binary data remember when they were
  * made ({@code madeNanos}, a {@link System#nanoTime()} reading; 0 for other frames), for the delivery latency.
  */
 public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, String key, int bytes, ByteBuffer wire,
@@ -22,6 +22,7 @@ public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, 
     private static final int PING_BYTES = 16;
     private static final byte FIN_TEXT = (byte) 0x81;
     private static final byte FIN_BINARY = (byte) 0x82;
+    private static final byte FIN_PING = (byte) 0x89;
 
     /**
      * A protocol text frame ({@code welcome}, {@code ack}, {@code error}, a classic line, …): the slow-consumer
@@ -62,9 +63,15 @@ public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, 
      * What the runtime's {@code sendPing}/{@code sendBinary} get must not be read-only: Open Liberty's transport
      * reads a heap buffer's backing array, which a read-only buffer refuses (measured on 26.0.0.3: a
      * ReadOnlyBufferException inside Liberty, and the frame never arrived). Herald never writes to these buffers.
+     * <p>
+     * The ping's wire form lets a pre-framed connection write it with its neighbours instead of through the
+     * runtime's {@code sendPing}. On Payara Micro that call is costly: its Tyrus restarts the session's idle timer on
+     * every ping, even with no timeout set, and each restart scans the class path for context providers (bench/README,
+     * "Payara's (b) tail: the ping round").
      */
     public static Frame ping(ByteBuffer payload) {
-        return new Frame(Kind.PING, null, payload, null, null, PING_BYTES, null, false, 0);
+        return new Frame(Kind.PING, null, payload, null, null, PING_BYTES, wireFrame(FIN_PING, payload.duplicate()),
+                false, 0);
     }
 
     /** A close after the frames queued before it; it costs nothing against the budget. */
@@ -72,9 +79,14 @@ public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, 
         return new Frame(Kind.CLOSE, null, null, closure, null, 0, null, false, 0);
     }
 
-    /** Text and binary frames can be written as pre-framed bytes, and batched with their neighbours. */
+    /** Text, binary and ping frames can be written as pre-framed bytes, and batched with their neighbours. */
     boolean hasWireForm() {
         return wire != null;
+    }
+
+    /** Text and binary frames: what a batch of standard sends carries ({@link Connection#sendBatch}). */
+    boolean isData() {
+        return kind == Kind.TEXT || kind == Kind.BINARY;
     }
 
     void sendTo(Connection connection, Connection.SendCallback done) {

@@ -220,8 +220,8 @@ public final class OutboundQueue {
                     writing = false;
                     return;
                 }
-                if ((wire || batches) && next.hasWireForm()) {
-                    batch = headBatch(connection.maxBatchFrames());
+                if ((wire && next.hasWireForm()) || (batches && next.isData())) {
+                    batch = headBatch(connection.maxBatchFrames(), wire);
                     inFlight = batch.size();
                 } else {
                     inFlight = 1;
@@ -273,14 +273,15 @@ public final class OutboundQueue {
     }
 
     /**
-     * The text and binary frames at the head that one write can carry: at least one, then up to the batch size and
-     * {@code maxFrames}.
+     * The frames at the head that one write can carry: at least one, then up to the batch size and {@code maxFrames}.
+     * Pre-framed writes ({@code wire}) carry pings too; a batch of standard sends carries text and binary frames
+     * only, since a runtime's {@code sendPing} is a call of its own.
      */
-    private List<Frame> headBatch(int maxFrames) {
+    private List<Frame> headBatch(int maxFrames, boolean wire) {
         List<Frame> batch = scratch.frames();
         long size = 0;
         for (Frame frame : pending) {
-            int length = frame.hasWireForm() ? frame.wire().remaining() : -1;
+            int length = (wire ? frame.hasWireForm() : frame.isData()) ? frame.wire().remaining() : -1;
             if (length < 0 || (!batch.isEmpty() && (size + length > BATCH_BYTES || batch.size() == maxFrames))) {
                 break;
             }

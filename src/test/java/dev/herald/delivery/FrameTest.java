@@ -57,10 +57,27 @@ class FrameTest {
     }
 
     @Test
-    void controlFramesHaveNoWireFormAndAreSentOneByOne() {
-        assertFalse(Frame.ping(java.nio.ByteBuffer.allocate(0)).hasWireForm());
+    void aCloseHasNoWireFormAndOnlyTextAndBinaryAreData() {
         assertFalse(Frame.close(Closure.SLOW_CONSUMER).hasWireForm());
         assertTrue(Frame.message("k", "key").hasWireForm());
+        assertTrue(Frame.message("k", "key").isData());
+        assertTrue(Frame.binary(ByteBuffer.allocate(1)).isData());
+        assertFalse(Frame.ping(ByteBuffer.allocate(0)).isData(), "a batch of standard sends never carries a ping");
+        assertFalse(Frame.close(Closure.SLOW_CONSUMER).isData());
+    }
+
+    @Test
+    void aPingsWireFormIsAFinalPingFrameWithItsPayload() {
+        byte[] payload = {1, 2, 3, 4, 5, 6, 7, 8};
+        ByteBuffer round = ByteBuffer.wrap(payload.clone());
+        Frame ping = Frame.ping(round);
+        byte[] wire = bytes(ping.wire());
+        assertEquals(10, wire.length);
+        assertEquals((byte) 0x89, wire[0], "FIN and opcode 9");
+        assertEquals(8, wire[1], "unmasked, 8 bytes");
+        assertArrayEquals(payload, java.util.Arrays.copyOfRange(wire, 2, 10));
+        assertEquals(8, round.remaining(), "the round's payload is left as it was");
+        assertTrue(ping.wire().isReadOnly());
     }
 
     /** Open Liberty cannot send from a read-only heap buffer (Frame.ping's Javadoc); the runtime must never get one. */

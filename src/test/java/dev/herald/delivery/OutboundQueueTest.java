@@ -571,13 +571,13 @@ class OutboundQueueTest {
     }
 
     @Test
-    void aBatchStopsAtAControlFrameAndAtTheBatchSize() {
+    void aPreFramedBatchCarriesPingsAndStopsAtTheBatchSize() {
         WireConnection wire = new WireConnection();
         OutboundQueue queue = new OutboundQueue(wire, 1_000_000);
         String big = "x".repeat(OutboundQueue.BATCH_BYTES / 2);
         offer(queue, Frame.text("first"));
         offer(queue, Frame.text("a"));
-        offer(queue, Frame.ping(java.nio.ByteBuffer.allocate(0)));
+        offer(queue, Frame.ping(ByteBuffer.wrap("round".getBytes(StandardCharsets.UTF_8))));
         offer(queue, Frame.text(big));
         offer(queue, Frame.text(big));
         offer(queue, Frame.text("b"));
@@ -585,10 +585,10 @@ class OutboundQueueTest {
             wire.completeNext(null);
         }
         int half = big.length();
-        assertEquals(List.of(List.of("text:first"), List.of("text:a"),
-                List.of("text:" + half + " bytes"), List.of("text:" + half + " bytes", "text:b")), wire.writes,
-                "the ping splits the batch; two halves plus headers exceed the batch size");
-        assertEquals(List.of("wire", "wire", "ping", "wire", "wire"), wire.sent());
+        assertEquals(List.of(List.of("text:first"), List.of("text:a", "opcode 137:round", "text:" + half + " bytes"),
+                List.of("text:" + half + " bytes", "text:b")), wire.writes,
+                "the ping goes pre-framed with its neighbours; two halves plus headers exceed the batch size");
+        assertEquals(List.of("wire", "wire", "wire"), wire.sent(), "no sendPing");
     }
 
     @Test

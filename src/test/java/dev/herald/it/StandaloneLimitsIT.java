@@ -215,6 +215,7 @@ class StandaloneLimitsIT {
             JsonObject silentJoined = expect(alive, "joined");
             RawWebSocket.Received frame = silent.readAny();
             assertEquals(RawWebSocket.OP_PING, frame.opcode(), "a ping comes within the ping interval");
+            assertEquals(8, frame.payload().length, "the round's 8 random bytes, written pre-framed");
             while (frame.opcode() != RawWebSocket.OP_CLOSE) {
                 frame = silent.readAny(); // never answered
             }
