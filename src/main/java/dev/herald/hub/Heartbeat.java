@@ -7,8 +7,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The hub's one background thread: it pings every connection every {@code pingSeconds}, and closes with
- * 1001 {@code idle timeout} those heard nothing from (no pong, no frame) for {@code idleSeconds}. With
+ * The hub's one background thread: it pings every connection every {@code pingSeconds}, a tenth of them at a time
+ * ({@link Hub#pingSlice}), and closes with 1001 {@code idle timeout} those heard nothing from (no pong, no frame)
+ * for {@code idleSeconds}. With
  * authentication on, it also closes once a second, with 4001 {@code token expired}, those whose token has expired.
  */
 final class Heartbeat {
@@ -17,12 +18,16 @@ final class Heartbeat {
 
     /** How often expired tokens are looked for: a session outlives its token by at most this much. */
     static final long EXPIRY_SWEEP_MILLIS = 1000;
+    /** A ping round goes out in this many slices, one every {@code pingSeconds} / {@value}. */
+    static final int PING_SLICES = 10;
 
     private final Hub hub;
     private final long pingMillis;
     private final long idleNanos;
     private final String nodeId;
     private ScheduledExecutorService scheduler;
+    /** The next slice of the ping round; the heartbeat thread's own. */
+    private int nextSlice;
 
     Heartbeat(Hub hub, int pingSeconds, int idleSeconds, String nodeId) {
         this.hub = hub;
@@ -39,7 +44,9 @@ final class Heartbeat {
         });
         // The idle sweep runs four times per idle period, so a dead peer goes at most 25 % late.
         long sweepMillis = Math.max(100, TimeUnit.NANOSECONDS.toMillis(idleNanos) / 4);
-        scheduler.scheduleAtFixedRate(guarded(hub::pingAll, "ping"), pingMillis, pingMillis, TimeUnit.MILLISECONDS);
+        long sliceMillis = Math.max(1, pingMillis / PING_SLICES);
+        scheduler.scheduleAtFixedRate(guarded(this::pingNextSlice, "ping"), sliceMillis, sliceMillis,
+                TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(guarded(() -> hub.closeIdle(idleNanos), "idle sweep"),
                 sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         if (hub.settings().auth().enabled()) {
@@ -61,6 +68,12 @@ final class Heartbeat {
             Thread.currentThread().interrupt();
         }
         scheduler = null;
+    }
+
+    private void pingNextSlice() {
+        int slice = nextSlice;
+        nextSlice = (slice + 1) % PING_SLICES;
+        hub.pingSlice(slice, PING_SLICES);
     }
 
     /**

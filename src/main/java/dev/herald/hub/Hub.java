@@ -50,6 +50,8 @@ public final class Hub implements AutoCloseable {
     private final ClassicChat classic;
     private final Activity activity = new Activity();
     private final PingRounds pings = new PingRounds();
+    /** The current ping round's frame, shared by its slices; the heartbeat thread's own. */
+    private Frame roundPing;
     private final Rooms rooms;
     private final Heartbeat heartbeat;
     private final TokenRefresh tokenRefresh;
@@ -414,10 +416,20 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    void pingAll() {
-        Frame ping = Frame.ping(pings.next());
+    /**
+     * One slice of a ping round: slice 0 starts a round, with a fresh payload, and each client is pinged in the
+     * slice its number falls in, so once a round. A round's pings, and the pongs they call for, are spread over the
+     * interval instead of coming all at once (on Payara Micro each pong costs a class-path scan on a container
+     * thread: bench/README.md, "Payara's (b) tail: the ping round"). Called by the heartbeat thread only.
+     */
+    void pingSlice(int slice, int slices) {
+        if (slice == 0 || roundPing == null) {
+            roundPing = Frame.ping(pings.next());
+        }
         for (Client client : clients.all()) {
-            send(client, ping);
+            if (Math.floorMod(client.number(), slices) == slice) {
+                send(client, roundPing);
+            }
         }
     }
 

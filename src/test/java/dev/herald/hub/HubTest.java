@@ -714,9 +714,32 @@ class HubTest extends LiveHubTest {
     @Test
     void heartbeatPingsAreSentThroughTheQueue() {
         RecordingConnection connection = connection(1);
-        join(connection, "lobby", "ann");
-        hub().pingAll();
+        Client ann = join(connection, "lobby", "ann");
+        hub().pingSlice((int) (ann.number() % 10), 10);
         assertEquals(1, connection.pings);
+    }
+
+    @Test
+    void aPingRoundReachesEveryClientOnceSpreadOverItsSlices() {
+        List<RecordingConnection> connections = new java.util.ArrayList<>();
+        List<Client> members = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            RecordingConnection connection = connection(i + 1);
+            connections.add(connection);
+            members.add(join(connection, "lobby", "m" + i));
+        }
+        int busiestSlice = 0;
+        for (int slice = 0; slice < 10; slice++) {
+            int before = connections.stream().mapToInt(c -> c.pings).sum();
+            hub().pingSlice(slice, 10);
+            int sent = connections.stream().mapToInt(c -> c.pings).sum() - before;
+            busiestSlice = Math.max(busiestSlice, sent);
+            for (int i = 0; i < members.size(); i++) {
+                boolean inThisSliceOrBefore = members.get(i).number() % 10 <= slice;
+                assertEquals(inThisSliceOrBefore ? 1 : 0, connections.get(i).pings, "m" + i + " after slice " + slice);
+            }
+        }
+        assertEquals(3, busiestSlice, "25 clients with consecutive numbers: at most 3 in a slice, not 25 at once");
     }
 
     @Test
