@@ -64,8 +64,8 @@ public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, 
      * reads a heap buffer's backing array, which a read-only buffer refuses (measured on 26.0.0.3: a
      * ReadOnlyBufferException inside Liberty, and the frame never arrived). Herald never writes to these buffers.
      * <p>
-     * The ping's wire form lets a pre-framed connection write it with its neighbours instead of through the
-     * runtime's {@code sendPing}. On Payara Micro that call is costly: its Tyrus restarts the session's idle timer on
+     * The ping's wire form lets a pre-framed connection write it (alone: see {@code OutboundQueue.pump}) instead of
+     * calling the runtime's {@code sendPing}. On Payara Micro that call is costly: its Tyrus restarts the session's idle timer on
      * every ping, even with no timeout set, and each restart scans the class path for context providers (bench/README,
      * "Payara's (b) tail: the ping round").
      */
@@ -79,12 +79,12 @@ public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, 
         return new Frame(Kind.CLOSE, null, null, closure, null, 0, null, false, 0);
     }
 
-    /** Text, binary and ping frames can be written as pre-framed bytes, and batched with their neighbours. */
+    /** Text, binary and ping frames can be written as pre-framed bytes. */
     boolean hasWireForm() {
         return wire != null;
     }
 
-    /** Text and binary frames: what a batch of standard sends carries ({@link Connection#sendBatch}). */
+    /** Text and binary frames: what a batch carries, pre-framed or of standard sends ({@link Connection#sendBatch}). */
     boolean isData() {
         return kind == Kind.TEXT || kind == Kind.BINARY;
     }

@@ -220,8 +220,8 @@ public final class OutboundQueue {
                     writing = false;
                     return;
                 }
-                if ((wire && next.hasWireForm()) || (batches && next.isData())) {
-                    batch = headBatch(connection.maxBatchFrames(), wire);
+                if ((wire || batches) && next.isData()) {
+                    batch = headBatch(connection.maxBatchFrames());
                     inFlight = batch.size();
                 } else {
                     inFlight = 1;
@@ -230,7 +230,12 @@ public final class OutboundQueue {
                 completedInsideSend = false;
             }
             try {
-                if (batch == null) {
+                if (batch == null && wire && next.hasWireForm()) {
+                    // A ping, pre-framed but alone, once the write before it has ended: a client that stopped
+                    // reading finds no ping among the frames already on their way, which it would answer after
+                    // its slow-consumer close and so turn that close into a TCP reset.
+                    connection.sendWire(next.wire().duplicate(), this::completed);
+                } else if (batch == null) {
                     next.sendTo(connection, this::completed);
                 } else if (batches) {
                     // A copy: the callback may run on this thread before sendBatch returns, and what it does
@@ -273,15 +278,14 @@ public final class OutboundQueue {
     }
 
     /**
-     * The frames at the head that one write can carry: at least one, then up to the batch size and {@code maxFrames}.
-     * Pre-framed writes ({@code wire}) carry pings too; a batch of standard sends carries text and binary frames
-     * only, since a runtime's {@code sendPing} is a call of its own.
+     * The text and binary frames at the head that one write can carry: at least one, then up to the batch size and
+     * {@code maxFrames}.
      */
-    private List<Frame> headBatch(int maxFrames, boolean wire) {
+    private List<Frame> headBatch(int maxFrames) {
         List<Frame> batch = scratch.frames();
         long size = 0;
         for (Frame frame : pending) {
-            int length = (wire ? frame.hasWireForm() : frame.isData()) ? frame.wire().remaining() : -1;
+            int length = frame.isData() ? frame.wire().remaining() : -1;
             if (length < 0 || (!batch.isEmpty() && (size + length > BATCH_BYTES || batch.size() == maxFrames))) {
                 break;
             }

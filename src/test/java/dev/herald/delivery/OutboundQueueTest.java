@@ -571,7 +571,7 @@ class OutboundQueueTest {
     }
 
     @Test
-    void aPreFramedBatchCarriesPingsAndStopsAtTheBatchSize() {
+    void aPingIsWrittenPreFramedButAloneAndABatchStopsAtTheBatchSize() {
         WireConnection wire = new WireConnection();
         OutboundQueue queue = new OutboundQueue(wire, 1_000_000);
         String big = "x".repeat(OutboundQueue.BATCH_BYTES / 2);
@@ -585,10 +585,10 @@ class OutboundQueueTest {
             wire.completeNext(null);
         }
         int half = big.length();
-        assertEquals(List.of(List.of("text:first"), List.of("text:a", "opcode 137:round", "text:" + half + " bytes"),
-                List.of("text:" + half + " bytes", "text:b")), wire.writes,
-                "the ping goes pre-framed with its neighbours; two halves plus headers exceed the batch size");
-        assertEquals(List.of("wire", "wire", "wire"), wire.sent(), "no sendPing");
+        assertEquals(List.of(List.of("text:first"), List.of("text:a"), List.of("opcode 137:round"),
+                List.of("text:" + half + " bytes"), List.of("text:" + half + " bytes", "text:b")), wire.writes,
+                "the ping splits the batch and goes in a write of its own; two halves plus headers exceed the batch size");
+        assertEquals(List.of("wire", "wire", "wire", "wire", "wire"), wire.sent(), "no sendPing");
     }
 
     @Test

@@ -425,11 +425,12 @@ public abstract class ProtocolSuite {
 
     /**
      * Once it reads again, the stalled client finds the frames that were already on their way, then the 4000
-     * close: it was cut off before the end of the stream.
+     * close: it was cut off before the end of the stream. It does not answer a ping found on the way: the server has
+     * closed the connection, and the pong would reset it (CI saw it once, "Connection reset").
      */
     protected void assertStalledClientWasCutOff(RawWebSocket stalled, int messages) throws Exception {
         long[] skipped = {0};
-        RawWebSocket.Received close = stalled.readUntilClose(skipped);
+        RawWebSocket.Received close = stalled.readUntilCloseWithoutAnswering(skipped);
         assertEquals(4000, close.closeCode());
         assertEquals("slow consumer", close.closeReason());
         assertTrue(skipped[0] < messages, "the stalled client was cut off before the end: " + skipped[0]);

@@ -242,6 +242,23 @@ final class RawWebSocket implements AutoCloseable {
     }
 
     /**
+     * As {@link #readUntilClose}, but pings are skipped, not answered. For a client the server has already cut off:
+     * its pong would reach a socket the server has closed, whose reset makes the client's kernel discard what it
+     * has not read yet, the close frame included.
+     */
+    Received readUntilCloseWithoutAnswering(long[] dataFramesSkipped) throws IOException {
+        while (true) {
+            Received frame = readAny();
+            if (frame.opcode() == OP_CLOSE) {
+                return frame;
+            }
+            if (frame.opcode() != OP_PING) {
+                dataFramesSkipped[0]++;
+            }
+        }
+    }
+
+    /**
      * Reads (answering pings, discarding data frames) until the server ends the connection: its close frame,
      * or {@code null} when the TCP connection ended (end of stream or reset) without one.
      */
