@@ -9,8 +9,9 @@ import java.nio.charset.StandardCharsets;
  * One outbound frame, encoded once and shared by every recipient's queue. {@code bytes} is what it costs
  * against a queue's budget. Text, binary and ping frames also carry their {@code wire} form, the complete RFC 6455
  * frame as a server sends it (header and unmasked payload), built once per broadcast or ping round, for
- * connections that write pre-framed bytes ({@link Connection#writesWireFrames()}). Messages and binary data remember when they were
- * made ({@code madeNanos}, a {@link System#nanoTime()} reading; 0 for other frames), for the delivery latency.
+ * connections that write pre-framed bytes ({@link Connection#writesWireFrames()}). Messages and binary data
+ * remember when they were made ({@code madeNanos}, a {@link System#nanoTime()} reading; 0 for other frames), for
+ * the delivery latency.
  */
 public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, String key, int bytes, ByteBuffer wire,
                     boolean droppable, long madeNanos) {
@@ -65,9 +66,9 @@ public record Frame(Kind kind, String text, ByteBuffer binary, Closure closure, 
      * ReadOnlyBufferException inside Liberty, and the frame never arrived). Herald never writes to these buffers.
      * <p>
      * The ping's wire form lets a pre-framed connection write it (alone: see {@code OutboundQueue.pump}) instead of
-     * calling the runtime's {@code sendPing}. On Payara Micro that call is costly: its Tyrus restarts the session's idle timer on
-     * every ping, even with no timeout set, and each restart scans the class path for context providers (bench/README,
-     * "Payara's (b) tail: the ping round").
+     * calling the runtime's {@code sendPing}. On Payara Micro that call is costly: its Tyrus restarts the session's
+     * idle timer on every ping, even with no timeout set, and each restart scans the class path for context
+     * providers (bench/README, "Payara's (b) tail: the ping round").
      */
     public static Frame ping(ByteBuffer payload) {
         return new Frame(Kind.PING, null, payload, null, null, PING_BYTES, wireFrame(FIN_PING, payload.duplicate()),

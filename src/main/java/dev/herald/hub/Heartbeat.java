@@ -9,8 +9,8 @@ import java.util.logging.Logger;
 /**
  * The hub's one background thread: it pings every connection every {@code pingSeconds}, a tenth of them at a time
  * ({@link Hub#pingSlice}), and closes with 1001 {@code idle timeout} those heard nothing from (no pong, no frame)
- * for {@code idleSeconds}. With
- * authentication on, it also closes once a second, with 4001 {@code token expired}, those whose token has expired.
+ * for {@code idleSeconds}. With authentication on, it also closes once a second, with 4001 {@code token expired},
+ * those whose token has expired.
  */
 final class Heartbeat {
 

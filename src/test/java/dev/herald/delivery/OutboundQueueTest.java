@@ -587,7 +587,7 @@ class OutboundQueueTest {
         int half = big.length();
         assertEquals(List.of(List.of("text:first"), List.of("text:a"), List.of("opcode 137:round"),
                 List.of("text:" + half + " bytes"), List.of("text:" + half + " bytes", "text:b")), wire.writes,
-                "the ping splits the batch and goes in a write of its own; two halves plus headers exceed the batch size");
+                "the ping splits the batch, in a write of its own; two halves plus headers exceed the batch size");
         assertEquals(List.of("wire", "wire", "wire", "wire", "wire"), wire.sent(), "no sendPing");
     }
 
